@@ -1,0 +1,1 @@
+"""Content domain: the normalized model, its tables and its queries."""

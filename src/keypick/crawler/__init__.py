@@ -1,0 +1,1 @@
+"""The crawl engine: politeness, HTTP, and running tasks page by page."""

@@ -1,0 +1,107 @@
+"""The shared HTTP layer under every platform client.
+
+`PlatformHttp.fetch` is the one place where a request waits for its politeness
+slot, is routed to the sandbox when KEYPICK_SANDBOX_URL is set, is retried on
+retryable failures with backoff, and has httpx errors translated into KeyPick's.
+The platform client passes a `check` function that reads the envelope and
+raises typed errors; what it returns is what `fetch` returns.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+
+from keypick.crawler.ratelimit import Slot
+from keypick.exceptions import PlatformError, ServerError, TransportError
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+#: Outcome counters per (platform, outcome); exported as metrics.
+OUTCOMES: Counter[tuple[str, str]] = Counter()
+
+
+def sandbox_route(url: str, sandbox_url: str) -> str:
+    """Rewrite https://host/path?q to {sandbox}/host/path?q (design.md); unchanged without a sandbox."""
+    if not sandbox_url:
+        return url
+    parts = urlsplit(url)
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{sandbox_url}/{parts.netloc}{parts.path}{query}"
+
+
+class PlatformHttp:
+    """A polite, sandbox-aware, retrying HTTP front for one platform."""
+
+    def __init__(self, platform: str, *, client: httpx.AsyncClient, slot: Slot, sandbox_url: str = "") -> None:
+        self.platform = platform
+        self.client = client
+        self.slot = slot
+        self.sandbox_url = sandbox_url
+
+    async def fetch(
+        self,
+        method: str,
+        url: str,
+        *,
+        check: Callable[[httpx.Response], T],
+        endpoint: str,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+    ) -> T:
+        """Send the request politely and return `check(response)`; retry what is retryable."""
+        target = sandbox_route(url, self.sandbox_url)
+        attempt = 0
+        while True:
+            try:
+                async with self.slot.acquire():
+                    response = await self._send(method, target, params, headers, content, endpoint)
+                result = check(response)
+            except PlatformError as exc:
+                OUTCOMES[(self.platform, exc.code)] += 1
+                if not exc.retryable or attempt >= self.slot.politeness.max_retries:
+                    raise
+                delay = self.slot.backoff(attempt, exc.retry_after)
+                log.warning(
+                    "%s %s: %s; retry %d in %.1fs", self.platform, endpoint, exc.code, attempt + 1, delay
+                )
+                attempt += 1
+                continue
+            OUTCOMES[(self.platform, "ok")] += 1
+            return result
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        content: bytes | None,
+        endpoint: str,
+    ) -> httpx.Response:
+        try:
+            response = await self.client.request(
+                method, url, params=params, headers=headers, content=content
+            )
+        except httpx.TimeoutException as exc:
+            raise TransportError(f"timeout on {endpoint}", platform=self.platform, endpoint=endpoint) from exc
+        except httpx.HTTPError as exc:
+            raise TransportError(
+                f"network error on {endpoint}: {type(exc).__name__}", platform=self.platform, endpoint=endpoint
+            ) from exc
+        if response.status_code >= 500:
+            raise ServerError(
+                f"HTTP {response.status_code} on {endpoint}",
+                platform=self.platform,
+                endpoint=endpoint,
+                raw_code=response.status_code,
+            )
+        return response
+

@@ -1,0 +1,104 @@
+"""The contract between the crawl engine and a platform adapter.
+
+An adapter turns "keyword + cursor" into a page of normalized posts, and a post
+into pages of comments. Its client does the IO through `PlatformHttp` (which
+applies politeness and sandbox routing); its parsers are pure.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from keypick.content.schemas import Author, Comment, Post
+from keypick.enums import Platform, SortBy
+
+Cursor = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """What a search should ask the platform for; adapters map these to native filters."""
+
+    sort_by: SortBy = SortBy.HOT
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass
+class SearchPage:
+    """One page of search results.
+
+    `next_cursor` is None when the platform says there is nothing more.
+    `skipped` counts cards that were not posts (ads, recommendations, ...).
+    """
+
+    posts: list[Post]
+    next_cursor: Cursor | None
+    skipped: int = 0
+
+
+@dataclass
+class CommentPage:
+    """One page of comments (replies included, flattened, with parent_id set)."""
+
+    comments: list[Comment]
+    next_cursor: Cursor | None
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an adapter can do; shown by GET /api/crawl/platforms."""
+
+    search: bool = True
+    detail: bool = False
+    comments: bool = False
+    replies: bool = False
+    author: bool = False
+    author_posts: bool = False
+    native_sorts: tuple[str, ...] = ()
+    native_time_filter: bool = False
+    needs_account: bool = False
+    needs_browser: bool = False
+    notes: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the capabilities as a plain dict."""
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+
+
+@dataclass
+class AdapterInfo:
+    """Static facts about an adapter."""
+
+    platform: Platform
+    capabilities: Capabilities
+    page_size: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class PlatformAdapter(ABC):
+    """What the engine calls. Implementations live in `platforms/<name>/client.py`."""
+
+    info: AdapterInfo
+
+    @abstractmethod
+    async def search(self, keyword: str, *, cursor: Cursor | None, options: SearchOptions) -> SearchPage:
+        """Return one page of posts for the keyword, starting at the cursor (None = first page)."""
+
+    async def complete(self, post: Post) -> Post:
+        """Return the post with anything the search card lacked (full text); default: unchanged."""
+        return post
+
+    async def comments(self, post: Post, *, cursor: Cursor | None) -> CommentPage:
+        """Return one page of comments of the post."""
+        raise NotImplementedError(f"{self.info.platform} has no comment support")
+
+    async def author(self, author_id: str) -> Author:
+        """Return the author's profile."""
+        raise NotImplementedError(f"{self.info.platform} has no author support")
+
+    async def aclose(self) -> None:
+        """Release resources (HTTP clients, browsers)."""
