@@ -69,9 +69,7 @@ class PlatformHttp:
                 if not exc.retryable or attempt >= self.slot.politeness.max_retries:
                     raise
                 delay = self.slot.backoff(attempt, exc.retry_after)
-                log.warning(
-                    "%s %s: %s; retry %d in %.1fs", self.platform, endpoint, exc.code, attempt + 1, delay
-                )
+                log.warning("%s %s: %s; retry %d in %.1fs", self.platform, endpoint, exc.code, attempt + 1, delay)
                 attempt += 1
                 continue
             OUTCOMES[(self.platform, "ok")] += 1
@@ -87,9 +85,7 @@ class PlatformHttp:
         endpoint: str,
     ) -> httpx.Response:
         try:
-            response = await self.client.request(
-                method, url, params=params, headers=headers, content=content
-            )
+            response = await self.client.request(method, url, params=params, headers=headers, content=content)
         except httpx.TimeoutException as exc:
             raise TransportError(f"timeout on {endpoint}", platform=self.platform, endpoint=endpoint) from exc
         except httpx.HTTPError as exc:
@@ -104,4 +100,3 @@ class PlatformHttp:
                 raw_code=response.status_code,
             )
         return response
-

@@ -88,6 +88,10 @@ class PlatformAdapter(ABC):
     async def search(self, keyword: str, *, cursor: Cursor | None, options: SearchOptions) -> SearchPage:
         """Return one page of posts for the keyword, starting at the cursor (None = first page)."""
 
+    def time_ordered(self, options: SearchOptions) -> bool:
+        """True when search results come newest first, so an old post means the window has passed."""
+        return False
+
     async def complete(self, post: Post) -> Post:
         """Return the post with anything the search card lacked (full text); default: unchanged."""
         return post
@@ -100,5 +104,5 @@ class PlatformAdapter(ABC):
         """Return the author's profile."""
         raise NotImplementedError(f"{self.info.platform} has no author support")
 
-    async def aclose(self) -> None:
+    async def aclose(self) -> None:  # noqa: B027  (optional hook: most adapters have nothing to release)
         """Release resources (HTTP clients, browsers)."""

@@ -1,0 +1,1 @@
+"""HTTP API: app factory, auth, error handling and the routers of each domain."""

@@ -1,0 +1,56 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI, Request
+
+from keypick import __version__, migrate
+from keypick.api import auth, errors, health
+from keypick.api.runtime import Runtime
+from keypick.config import Settings
+from keypick.tasks import router as tasks_router
+
+log = logging.getLogger("keypick")
+
+
+def create_app(settings: Settings, *, workers: int | None = None) -> FastAPI:
+    """Build the app; on start it migrates the database and (unless workers=0) starts the worker pool."""
+    runtime = Runtime.build(settings)
+    runtime.warnings = settings.check()
+    concurrency = settings.workers if workers is None else workers
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        for warning in runtime.warnings:
+            log.warning("!" * 20 + " %s", warning)
+        await migrate.upgrade(runtime.engine)
+        pool = runtime.make_pool(concurrency) if concurrency > 0 else None
+        if pool:
+            pool.start()
+        try:
+            yield
+        finally:
+            if pool:
+                await pool.stop()
+            await runtime.engine.dispose()
+
+    app = FastAPI(
+        title="KeyPick API",
+        version=__version__,
+        description="Collect public posts by keyword from Chinese social platforms, keep a searchable "
+        "history, and serve it to Dify, agents and people.",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    errors.install(app)
+
+    async def require_key(request: Request) -> None:
+        auth.check(request, settings)
+
+    app.include_router(health.router)
+    app.include_router(tasks_router.router, dependencies=[Depends(require_key)])
+    return app

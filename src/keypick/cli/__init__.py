@@ -1,0 +1,1 @@
+"""The `keypick` command line (typer + rich)."""

@@ -1,0 +1,124 @@
+"""`keypick crawl`: one-shot crawl with a live progress bar and a summary table."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError as PydanticValidationError
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from keypick.api.runtime import Runtime
+from keypick.cli.common import console, fail, ready_runtime, run, settings
+from keypick.crawler.engine import TaskRunner
+from keypick.enums import SortBy, TaskStatus
+from keypick.export import exporters
+from keypick.platforms import registry
+from keypick.tasks import results as task_results
+from keypick.tasks import service as task_service
+from keypick.tasks.schemas import CrawlRequest
+
+
+def crawl(
+    platform: Annotated[str, typer.Argument(help="weibo (wb), xiaohongshu (xhs), douyin (dy), ...")],
+    keywords: Annotated[list[str], typer.Argument(help="One or more keywords.")],
+    max_results: Annotated[int, typer.Option("--max", help="Posts per keyword (1..1000).")] = 50,
+    since: Annotated[str, typer.Option(help="Time range: 1d 3d 7d 30d 90d 6m 1y all, or A,B dates.")] = "all",
+    sort: Annotated[SortBy, typer.Option(help="hot, recent, likes, comments, shares.")] = SortBy.HOT,
+    comments: Annotated[bool, typer.Option("--comments", help="Collect comments and replies too.")] = False,
+    max_comments: Annotated[int, typer.Option(help="Comments per post when --comments.")] = 20,
+    authors: Annotated[bool, typer.Option("--authors", help="Fetch author profiles too.")] = False,
+    min_likes: Annotated[int, typer.Option(help="Drop posts with fewer likes.")] = 0,
+    exclude: Annotated[list[str] | None, typer.Option(help="Drop posts containing this word (repeatable).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write results to FILE.csv, .jsonl, .json or .xlsx.")] = None,
+) -> None:
+    """Crawl now, in this process, and print a summary (optionally export the results)."""
+    try:
+        request = CrawlRequest(
+            platform=platform, keywords=keywords, max_results=max_results, time_range=since, sort_by=sort,
+            include_comments=comments, max_comments_per_post=max_comments, crawl_author_details=authors,
+            min_likes=min_likes, exclude_keywords=exclude or [],
+        )  # fmt: skip
+    except PydanticValidationError as exc:
+        first = exc.errors()[0]
+        fail(f"{'.'.join(map(str, first['loc']))}: {first['msg'].removeprefix('Value error, ')}")
+    if out is not None:
+        exporters.format_of(out)
+    if not registry.is_available(request.platform):
+        fail(f"{request.platform} is not available in this version")
+    cfg = settings()
+    status = run(_crawl(cfg, request, out))
+    raise typer.Exit(0 if status in (TaskStatus.COMPLETED, TaskStatus.PARTIAL) else 1)
+
+
+async def _crawl(cfg: Any, request: CrawlRequest, out: Path | None) -> TaskStatus:
+    runtime = await ready_runtime(cfg)
+    async with runtime.sessions() as session:
+        task, _ = await task_service.create(session, request=request, idempotency_key=None)
+        task = await task_service.claim_next_by_id(session, task_id=task.id, owner="cli", lease=3600)
+    runner = TaskRunner(sessions=runtime.sessions, adapter_factory=runtime.adapter, owner="cli", lease=3600)
+    console.print(f"task [bold]{task.id}[/] · {request.platform} · {', '.join(request.keywords)}")
+    job = asyncio.create_task(runner.run(task.id))
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[info]}"),
+                  TimeElapsedColumn(), console=console) as bar:  # fmt: skip
+        line = bar.add_task("crawling", total=1.0, info="")
+        try:
+            while not job.done():
+                await asyncio.wait({job}, timeout=0.5)
+                await _refresh(runtime, task.id, bar, line)
+        except (KeyboardInterrupt, asyncio.CancelledError):
+            async with runtime.sessions() as session:
+                await task_service.request_cancel(session, task_id=task.id)
+            job.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await job
+        await _refresh(runtime, task.id, bar, line)
+    status = await _summary(runtime, task.id)
+    if out is not None:
+        await _export(runtime, task.id, out)
+    await runtime.engine.dispose()
+    return status
+
+
+async def _refresh(runtime: Runtime, task_id: str, bar: Progress, line: Any) -> None:
+    async with runtime.sessions() as session:
+        task = await task_service.get(session, task_id=task_id)
+        posts = await task_service.hit_count(session, task_id=task_id)
+    bar.update(line, completed=task.progress, info=f"{posts} posts · {task.status}")
+
+
+async def _summary(runtime: Runtime, task_id: str) -> TaskStatus:
+    async with runtime.sessions() as session:
+        task = await task_service.get(session, task_id=task_id)
+        units = await task_service.units(session, task_id=task_id)
+    table = Table(title=f"task {task_id}: {task.status}")
+    for col in ("keyword", "pages", "seen", "new", "dupes", "filtered", "comments", "stop_reason"):
+        table.add_column(col, justify="right" if col not in ("keyword", "stop_reason") else "left")
+    for u in units:
+        reason = u.stop_reason or "-"
+        style = "green" if reason in ("end_of_results", "max_results", "time_window_passed") else "red"
+        table.add_row(u.keyword, str(u.pages_fetched), str(u.items_seen), str(u.new_items), str(u.duplicates),
+                      str(u.filtered), str(u.comments), f"[{style}]{reason}[/]")  # fmt: skip
+    console.print(table)
+    if task.error:
+        console.print(f"[red]{task.error}[/]")
+    return TaskStatus(task.status)
+
+
+async def _export(runtime: Runtime, task_id: str, out: Path) -> None:
+    rows: list[dict[str, Any]] = []
+    offset = 0
+    async with runtime.sessions() as session:
+        while True:
+            _, page = await task_results.task_results(session, task_id=task_id, sort_by=SortBy.HOT,
+                                                      limit=500, offset=offset)  # fmt: skip
+            rows.extend(page)
+            offset += 500
+            if len(page) < 500:
+                break
+    count = exporters.write_file(out, rows, columns=task_results.RESULT_FIELDS)
+    console.print(f"wrote {count} posts to {out}")

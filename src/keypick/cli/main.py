@@ -1,0 +1,127 @@
+"""`keypick`: serve, worker, sandbox, crawl, tasks, parse, db, doctor."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from typing import Annotated
+
+import typer
+
+from keypick import __version__, migrate
+from keypick.cli import crawl as crawl_cmd
+from keypick.cli import doctor as doctor_cmd
+from keypick.cli import parse as parse_cmd
+from keypick.cli import tasks as tasks_cmd
+from keypick.cli.common import console, fail, ready_runtime, run, settings
+from keypick.exceptions import ConfigError
+
+app = typer.Typer(help="KeyPick: collect and understand social-media conversation by keyword.",
+                  no_args_is_help=True, add_completion=False)  # fmt: skip
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(tasks_cmd.app, name="tasks")
+app.command("crawl")(crawl_cmd.crawl)
+app.command("parse")(parse_cmd.parse)
+app.command("doctor")(doctor_cmd.doctor)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    console.print(__version__)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (default: loopback without API keys).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: PORT or 8000).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Tasks run at once in this process (0: API only).")] = None,
+    sandbox: Annotated[bool, typer.Option("--sandbox", help="Also run the offline sandbox and crawl it.")] = False,
+    sandbox_port: Annotated[int, typer.Option(help="Port of the --sandbox replay server.")] = 8765,
+) -> None:
+    """Run the API with in-process workers (the embedded default: SQLite in ./data)."""
+    import uvicorn
+
+    from keypick.api.app import create_app
+
+    overrides: dict[str, object] = {"host": host, "port": port}
+    if sandbox:
+        overrides["sandbox_url"] = f"http://127.0.0.1:{sandbox_port}"
+    cfg = settings(**overrides)
+    try:
+        api = create_app(cfg, workers=workers)
+    except ConfigError as exc:
+        fail(exc.message)
+    servers = [uvicorn.Server(uvicorn.Config(api, host=cfg.bind_host, port=cfg.port, log_config=None))]
+    if sandbox:
+        from keypick.sandbox import create_sandbox_app
+
+        sb = create_sandbox_app()
+        servers.append(uvicorn.Server(uvicorn.Config(sb, host="127.0.0.1", port=sandbox_port, log_config=None)))
+        console.print(f"[yellow]sandbox mode:[/] platform requests go to {cfg.sandbox_url} (offline replay)")
+    console.print(f"KeyPick {__version__} on http://{cfg.bind_host}:{cfg.port}  (docs: /docs, db: "
+                  f"{cfg.resolved_database_url.split('://')[0]})")  # fmt: skip
+
+    async def main() -> None:
+        await asyncio.gather(*(s.serve() for s in servers))
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int | None, typer.Option(help="Tasks run at once (default KEYPICK_WORKERS).")] = None,
+) -> None:
+    """Run crawl workers only (the `worker` process group); they claim tasks from the database."""
+    cfg = settings()
+
+    async def main() -> None:
+        runtime = await ready_runtime(cfg)
+        pool = runtime.make_pool(concurrency or cfg.workers or 1)
+        pool.start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        console.print(f"worker {pool.owner}: {pool.concurrency} slots on {runtime.engine.dialect.name}")
+        await stop.wait()
+        await pool.stop()
+        await runtime.engine.dispose()
+
+    run(main())
+
+
+@app.command()
+def sandbox(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    host: Annotated[str, typer.Option(help="Interface (loopback by default).")] = "127.0.0.1",
+    fault: Annotated[list[str] | None, typer.Option(help="Inject a fault, e.g. http_432@after=2 (repeatable).")] = None,
+    pages: Annotated[int, typer.Option(help="Search pages per keyword before results end.")] = 5,
+) -> None:
+    """Replay real captured platform responses offline, with optional faults."""
+    from keypick.sandbox import parse_fault
+    from keypick.sandbox.main import run_sandbox
+
+    try:
+        faults = [parse_fault(f) for f in fault or []]
+    except ValueError as exc:
+        fail(f"--fault: {exc}")
+    console.print(f"sandbox on http://{host}:{port}  (set KEYPICK_SANDBOX_URL=http://{host}:{port})")
+    run_sandbox(host=host, port=port, faults=faults, pages=pages)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the database migrations (also done at every start)."""
+    cfg = settings()
+
+    async def main() -> str | None:
+        runtime = await ready_runtime(cfg)
+        rev = await migrate.current(runtime.engine)
+        await runtime.engine.dispose()
+        return rev
+
+    console.print(f"database at revision {run(main())} ({cfg.resolved_database_url.split('://')[0]})")

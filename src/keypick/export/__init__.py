@@ -1,0 +1,1 @@
+"""Export domain: streaming writers for CSV, JSON lines and XLSX."""

@@ -1,0 +1,40 @@
+"""Logging setup, with secrets scrubbed from every record."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# Cookie headers, API keys and tokens must never reach a log line.
+_SECRET = re.compile(
+    r"(?i)((?:cookie|x-api-key|authorization|x-internal-key|api_key|apikey|token|secret|password)"
+    r"[\"']?\s*[:=]\s*[\"']?)([^\s\"',;}]+(?:;\s*[^\s\"',;}]+=[^\s\"',;}]+)*)"
+)
+
+
+def redact(text: str) -> str:
+    """Return the text with secret-looking values replaced by ***."""
+    return _SECRET.sub(lambda m: m.group(1) + "***", text)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites each record's message with secrets removed."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Scrub the formatted message; always keep the record."""
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def setup(level: str = "INFO") -> None:
+    """Configure root logging once: one line per record, secrets scrubbed."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -1,0 +1,1 @@
+"""Tasks domain: crawl tasks, their per-keyword units, hits and event log."""
