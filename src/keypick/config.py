@@ -105,10 +105,10 @@ class Settings(BaseSettings):
 
     @property
     def bind_host(self) -> str:
-        """Where to listen: loopback when no API keys protect a development server."""
+        """Where to listen: HOST if set, else all interfaces in production and loopback in development."""
         if self.host:
             return self.host
-        return "0.0.0.0" if (self.api_keys or self.is_production) else "127.0.0.1"
+        return "0.0.0.0" if self.is_production else "127.0.0.1"
 
     @property
     def open_access(self) -> bool:

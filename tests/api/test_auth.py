@@ -47,7 +47,9 @@ def test_development_without_keys_binds_loopback(tmp_path: Any) -> None:
     assert any("NO API KEYS" in w for w in settings.check())
     with pytest.raises(ConfigError, match="without keys"):
         Settings(data_dir=tmp_path, host="0.0.0.0").check()
-    assert Settings(data_dir=tmp_path, api_keys_raw="k").bind_host == "0.0.0.0"
+    assert Settings(data_dir=tmp_path, api_keys_raw="k").bind_host == "127.0.0.1"
+    assert Settings(data_dir=tmp_path, api_keys_raw="k", environment="production").bind_host == "0.0.0.0"
+    assert Settings(data_dir=tmp_path, api_keys_raw="k", host="0.0.0.0").check() == []
 
 
 def test_env_names_and_alias(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:

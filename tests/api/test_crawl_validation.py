@@ -60,15 +60,19 @@ async def test_missing_required_fields(api: Any) -> None:
 
 async def test_body_not_json(api: Any) -> None:
     async with api(workers=0) as client:
-        response = await client.http.post("/api/crawl/", content=b"{not json", headers={"content-type": "application/json"})
+        response = await client.http.post(
+            "/api/crawl/", content=b"{not json", headers={"content-type": "application/json"}
+        )
         assert response.status_code == 422
         assert "JSON" in response.json()["error"]["message"]
 
 
 async def test_aliases_and_comma_lists_accepted(api: Any) -> None:
     async with api(workers=0) as client:
-        response = await client.http.post("/api/crawl/", json={"platform": "WB", "keywords": "咖啡, 手冲，拿铁",
-                                                                "time_range": "2024-01-01,2024-01-31"})
+        response = await client.http.post(
+            "/api/crawl/",
+            json={"platform": "WB", "keywords": "咖啡, 手冲，拿铁", "time_range": "2024-01-01,2024-01-31"},
+        )
         assert response.status_code == 202, response.text
         status = (await client.http.get(f"/api/crawl/status/{response.json()['task_id']}")).json()
         assert status["platform"] == "weibo"

@@ -59,8 +59,10 @@ async def test_crawl_weibo_end_to_end(api: Any, sandbox: Any, database_url: str)
         # "100万+" in the real samples became an integer.
         assert 1_000_000 in {p["shares"] for p in posts} | {p["comments"] for p in posts}
 
-        only = await client.http.get(f"/api/crawl/task/{body['task_id']}/results",
-                                     params={"fields": "id,likes", "page_size": 5, "include_comments": True})
+        only = await client.http.get(
+            f"/api/crawl/task/{body['task_id']}/results",
+            params={"fields": "id,likes", "page_size": 5, "include_comments": True},
+        )
         first = only.json()["results"][0]
         assert set(first) == {"id", "likes", "comment_list"}
         assert all(c["post_id"] == first["id"] for c in first["comment_list"])
@@ -104,8 +106,9 @@ async def test_filters_and_end_of_results(api: Any, sandbox: Any) -> None:
 async def test_cancel_mid_task_keeps_collected(api: Any, sandbox: Any) -> None:
     httpx.post(f"{sandbox.url}/_sandbox/faults", json=["latency:300"])
     async with api(sandbox_url=sandbox.url) as client:
-        created = await client.http.post("/api/crawl/", json={"platform": "weibo", "keywords": ["咖啡"],
-                                                               "max_results": 1000})
+        created = await client.http.post(
+            "/api/crawl/", json={"platform": "weibo", "keywords": ["咖啡"], "max_results": 1000}
+        )
         task_id = created.json()["task_id"]
         for _ in range(200):
             status = (await client.http.get(f"/api/crawl/status/{task_id}")).json()

@@ -31,8 +31,9 @@ CASES = [
 async def test_fault(api: Any, sandbox: Any, fault: str, status: str, reason: str, kept: int) -> None:
     assert httpx.post(f"{sandbox.url}/_sandbox/faults", json=[fault]).status_code == 200
     async with api(sandbox_url=sandbox.url, http_timeout=1.0) as client:
-        created = await client.http.post("/api/crawl/", json={"platform": "weibo", "keywords": ["咖啡"],
-                                                               "max_results": 30})
+        created = await client.http.post(
+            "/api/crawl/", json={"platform": "weibo", "keywords": ["咖啡"], "max_results": 30}
+        )
         task_id = created.json()["task_id"]
         final = await client.wait_status(task_id, timeout=60)
         assert final["status"] == status, final
@@ -49,8 +50,9 @@ async def test_fault(api: Any, sandbox: Any, fault: str, status: str, reason: st
 async def test_comment_failure_keeps_posts_and_stops(api: Any, sandbox: Any) -> None:
     httpx.post(f"{sandbox.url}/_sandbox/faults", json=["http_432@path=/comments/hotflow,after=2"])
     async with api(sandbox_url=sandbox.url) as client:
-        created = await client.http.post("/api/crawl/", json={"platform": "weibo", "keywords": ["咖啡"],
-                                                               "max_results": 30, "include_comments": True})
+        created = await client.http.post(
+            "/api/crawl/", json={"platform": "weibo", "keywords": ["咖啡"], "max_results": 30, "include_comments": True}
+        )
         final = await client.wait_status(created.json()["task_id"])
         assert final["status"] == "partial"
         assert final["units"][0]["stop_reason"] == "risk_control"

@@ -40,7 +40,6 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
     raise AssertionError(f"server not ready: {log.read_text()[-3000:]}")
 
 
-
 def _rows(database_url: str, sql: str) -> list[Any]:
     # Read with a throwaway sync engine (aiosqlite/asyncpg are async-only, so use the stdlib / psql paths).
     if database_url.startswith("sqlite"):

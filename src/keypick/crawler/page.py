@@ -96,11 +96,9 @@ async def collect_page(
             out.duplicates += 1
         elif len(out.posts) < room:
             out.posts.append(post.model_copy(update={"task_id": work.task_id}))
-    for i, post in enumerate(out.posts):
-        out.posts[i] = await adapter.complete(post)
-    # Profiles embedded in search cards first; fetched profiles (if asked) come later and win.
-    out.authors.extend(p.author_info for p in out.posts if p.author_info is not None)
     try:
+        for i, post in enumerate(out.posts):
+            out.posts[i] = await _complete(adapter, post, out)
         if work.include_comments and work.max_comments > 0:
             for post in out.posts:
                 out.comments.extend(await _comments_of(adapter, post, work.max_comments, out))
@@ -111,7 +109,20 @@ async def collect_page(
             raise
         # Keep the posts of this page; the unit stops after committing them.
         out.blocked = exc
+    # Profiles embedded in search cards first; fetched profiles (if asked) come later and win.
+    out.authors[:0] = [p.author_info for p in out.posts if p.author_info is not None]
     return out
+
+
+async def _complete(adapter: PlatformAdapter, post: Post, out: Collected) -> Post:
+    """Fetch what the search card lacked; on a non-blocking failure keep the card's version."""
+    try:
+        return await adapter.complete(post)
+    except PlatformError as exc:
+        if exc.stop_reason in BLOCKING:
+            raise
+        out.notes.append(f"detail of {post.id} kept from the search card: {exc.code}: {exc.message}")
+        return post
 
 
 async def _comments_of(adapter: PlatformAdapter, post: Post, limit: int, out: Collected) -> list[Comment]:
