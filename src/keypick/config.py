@@ -133,8 +133,8 @@ class Settings(BaseSettings):
                     f"HOST={self.host} exposes an API without keys; set KEYPICK_API_KEYS or bind to 127.0.0.1"
                 )
             warnings.append(
-                "NO API KEYS SET: the API is open to anyone on this machine and listens on loopback only. "
-                "Set KEYPICK_API_KEYS to protect it and to listen on other interfaces."
+                "NO API KEYS SET: the API is open to anything on this machine, so it listens on loopback only. "
+                "Set KEYPICK_API_KEYS before exposing it on another interface (HOST)."
             )
         return warnings
 

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from keypick import logs, migrate
 from keypick.api.runtime import Runtime
@@ -31,7 +33,8 @@ def settings(**overrides: Any) -> Settings:
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print an error to stderr and exit non-zero."""
-    err_console.print(f"[bold red]error:[/] {message}")
+    # Text, not markup: messages quote user input, which may contain [brackets].
+    err_console.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True, highlight=False)
     raise typer.Exit(code)
 
 
@@ -49,3 +52,22 @@ async def ready_runtime(cfg: Settings) -> Runtime:
     runtime = Runtime.build(cfg)
     await migrate.upgrade(runtime.engine)
     return runtime
+
+
+def print_ledger(units: list[Any], *, title: str) -> None:
+    """Print the coverage ledger of a task's units; errors go below the table so nothing is truncated."""
+    table = Table(title=title)
+    table.add_column("keyword", overflow="fold")
+    for col in ("pages", "seen", "new", "dupes", "filtered", "comments"):
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("stop_reason", no_wrap=True)
+    natural = ("end_of_results", "max_results", "time_window_passed")
+    for u in units:
+        reason = u.stop_reason or "-"
+        style = "green" if reason in natural else ("yellow" if reason == "-" else "red")
+        table.add_row(u.keyword, str(u.pages_fetched), str(u.items_seen), str(u.new_items), str(u.duplicates),
+                      str(u.filtered), str(u.comments), f"[{style}]{reason}[/]")  # fmt: skip
+    console.print(table)
+    for u in units:
+        if u.error:
+            console.print(f"[red]{u.keyword}: {u.error}[/]", soft_wrap=True)

@@ -10,12 +10,12 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError as PydanticValidationError
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from keypick.api.runtime import Runtime
-from keypick.cli.common import console, fail, ready_runtime, run, settings
+from keypick.cli.common import console, fail, print_ledger, ready_runtime, run, settings
 from keypick.crawler.engine import TaskRunner
 from keypick.enums import SortBy, TaskStatus
+from keypick.exceptions import KeyPickError
 from keypick.export import exporters
 from keypick.platforms import registry
 from keypick.tasks import results as task_results
@@ -47,7 +47,10 @@ def crawl(
         first = exc.errors()[0]
         fail(f"{'.'.join(map(str, first['loc']))}: {first['msg'].removeprefix('Value error, ')}")
     if out is not None:
-        exporters.format_of(out)
+        try:
+            exporters.format_of(out)
+        except KeyPickError as exc:
+            fail(exc.message)
     if not registry.is_available(request.platform):
         fail(f"{request.platform} is not available in this version")
     cfg = settings()
@@ -95,17 +98,7 @@ async def _summary(runtime: Runtime, task_id: str) -> TaskStatus:
     async with runtime.sessions() as session:
         task = await task_service.get(session, task_id=task_id)
         units = await task_service.units(session, task_id=task_id)
-    table = Table(title=f"task {task_id}: {task.status}")
-    for col in ("keyword", "pages", "seen", "new", "dupes", "filtered", "comments", "stop_reason"):
-        table.add_column(col, justify="right" if col not in ("keyword", "stop_reason") else "left")
-    for u in units:
-        reason = u.stop_reason or "-"
-        style = "green" if reason in ("end_of_results", "max_results", "time_window_passed") else "red"
-        table.add_row(u.keyword, str(u.pages_fetched), str(u.items_seen), str(u.new_items), str(u.duplicates),
-                      str(u.filtered), str(u.comments), f"[{style}]{reason}[/]")  # fmt: skip
-    console.print(table)
-    if task.error:
-        console.print(f"[red]{task.error}[/]")
+    print_ledger(units, title=f"task {task_id}: {task.status}")
     return TaskStatus(task.status)
 
 

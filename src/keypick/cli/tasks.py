@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from keypick.cli.common import console, ready_runtime, run, settings
+from keypick.cli.common import console, print_ledger, ready_runtime, run, settings
 from keypick.enums import TaskStatus
 from keypick.tasks import service as task_service
 
@@ -32,13 +31,14 @@ def list_tasks(
         runtime = await ready_runtime(cfg)
         async with runtime.sessions() as session:
             total, rows = await task_service.list_tasks(session, status=status, limit=limit, offset=0)
-        table = Table(title=f"{total} task(s)")
-        for col in ("id", "status", "platform", "keywords", "progress", "created"):
-            table.add_column(col)
+        # Plain aligned lines: full ids must survive narrow terminals (a table would truncate them).
+        console.print(f"{total} task(s), newest first")
+        header = f"{'id':<32}  {'status':<9}  {'platform':<11}  {'done':>4}  {'created UTC':<11}  keywords"
+        console.print(f"[bold]{header}[/]", soft_wrap=True)
         for t in rows:
-            table.add_row(t.id, t.status, t.platform, ", ".join(t.keywords), f"{t.progress:.0%}",
-                          t.created_at.strftime("%Y-%m-%d %H:%M"))  # fmt: skip
-        console.print(table)
+            created = t.created_at.strftime("%m-%d %H:%M")
+            console.print(f"{t.id:<32}  {t.status:<9}  {t.platform:<11}  {t.progress:>4.0%}  {created:<11}  "
+                          f"{', '.join(t.keywords)}", soft_wrap=True, highlight=False)  # fmt: skip
         await runtime.engine.dispose()
 
     run(main())
@@ -59,13 +59,7 @@ def show(task_id: str) -> None:
         console.print(f"[bold]{task.id}[/] {task.status} · {task.platform} · {posts} posts · {task.progress:.0%}")
         if task.error:
             console.print(f"[red]{task.error}[/]")
-        table = Table()
-        for col in ("keyword", "pages", "seen", "new", "dupes", "filtered", "comments", "stop_reason", "error"):
-            table.add_column(col)
-        for u in units:
-            table.add_row(u.keyword, str(u.pages_fetched), str(u.items_seen), str(u.new_items), str(u.duplicates),
-                          str(u.filtered), str(u.comments), u.stop_reason or "-", u.error or "")  # fmt: skip
-        console.print(table)
+        print_ledger(units, title="coverage per keyword")
         for e in events[-20:]:
             console.print(f"  {e.at:%H:%M:%S} {e.kind}: {e.message}")
         await runtime.engine.dispose()
