@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import socket
@@ -85,7 +86,7 @@ def sandbox_process(latency_ms: int, pages: int) -> Iterator[str]:
 async def crawl(args: argparse.Namespace, sandbox_url: str, data_dir: Path) -> dict[str, Any]:
     """Crawl the sandbox once through the real engine; return timings and counters."""
     polite = Politeness(min_interval=args.min_interval, jitter=0.0, concurrency=1, max_retries=0, daily_budget=0)
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None, data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'keypick.db'}",
         sandbox_url=sandbox_url, weibo=polite,
     )  # fmt: skip
@@ -125,14 +126,23 @@ async def crawl(args: argparse.Namespace, sandbox_url: str, data_dir: Path) -> d
         hits = await task_service.hit_count(session, task_id=task.id)
     await runtime.engine.dispose()
     kinds = Counter("detail" if e["path"].startswith("/m.weibo.cn/detail/") else e["path"] for e in log)
-    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    # Response of request i to the start of request i+1: engine and database work, plus any politeness wait.
+    idle = [b - a for a, b in zip(ends, starts[1:], strict=False)]
+    durations = [b - a for a, b in zip(starts, ends, strict=False)]
     return {
         "status": str(status), "wall": wall, "requests": len(log), "client_requests": len(starts),
         "by_path": dict(kinds), "statuses": dict(Counter(str(e["status"]) for e in log)),
-        "pages_fetched": [u.pages_fetched for u in units], "stop_reasons": dict(Counter(str(u.stop_reason) for u in units)),
+        "pages_fetched": [u.pages_fetched for u in units],
+        "stop_reasons": dict(Counter(str(u.stop_reason) for u in units)),
         "hits": hits, "lead": starts[0] - t0 if starts else 0.0, "tail": t0 + wall - ends[-1] if ends else 0.0,
-        "max_gap": max(gaps, default=0.0), "mean_gap": sum(gaps) / len(gaps) if gaps else 0.0,
+        "mean_gap": _mean(gaps), "max_gap": max(gaps, default=0.0), "mean_idle": _mean(idle),
+        "max_idle": max(idle, default=0.0), "mean_request": _mean(durations),
     }  # fmt: skip
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
 
 
 def report(args: argparse.Namespace, result: dict[str, Any]) -> dict[str, Any]:
@@ -187,8 +197,10 @@ def main() -> int:
         f"(total {result['pages_total']}); hits {result['hits']}; sandbox statuses {result['statuses']}; "
         f"requests seen by the client {result['client_requests']}\n"
         f"before the first request {result['lead'] * 1000:.0f} ms, after the last response "
-        f"{result['tail'] * 1000:.0f} ms; gap between request starts: mean {result['mean_gap'] * 1000:.1f} ms, "
-        f"max {result['max_gap'] * 1000:.1f} ms"
+        f"{result['tail'] * 1000:.0f} ms; request (client side) mean {result['mean_request'] * 1000:.1f} ms; "
+        f"request start to next start mean {result['mean_gap'] * 1000:.1f} ms (max {result['max_gap'] * 1000:.1f}); "
+        f"response to next request start mean {result['mean_idle'] * 1000:.1f} ms "
+        f"(max {result['max_idle'] * 1000:.1f})"
     )
     return 0
 

@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from keypick.browser.base import BrowserFetcher, BrowserRequest
 from keypick.crawler.ratelimit import Slot
-from keypick.exceptions import PlatformError, ServerError, TransportError
+from keypick.exceptions import ConfigError, PlatformError, ServerError, TransportError
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -39,11 +40,26 @@ def sandbox_route(url: str, sandbox_url: str) -> str:
 class PlatformHttp:
     """A polite, sandbox-aware, retrying HTTP front for one platform."""
 
-    def __init__(self, platform: str, *, client: httpx.AsyncClient, slot: Slot, sandbox_url: str = "") -> None:
+    def __init__(
+        self,
+        platform: str,
+        *,
+        client: httpx.AsyncClient,
+        slot: Slot,
+        sandbox_url: str = "",
+        browser: BrowserFetcher | None = None,
+        cookies: str | None = None,
+    ) -> None:
         self.platform = platform
         self.client = client
         self.slot = slot
         self.sandbox_url = sandbox_url
+        self.browser = browser
+        self.cookies = cookies
+
+    def route(self, url: str) -> str:
+        """Return the URL requests really go to (the sandbox when one is set)."""
+        return sandbox_route(url, self.sandbox_url)
 
     async def fetch(
         self,
@@ -55,14 +71,24 @@ class PlatformHttp:
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         content: bytes | None = None,
+        page_url: str | None = None,
     ) -> T:
-        """Send the request politely and return `check(response)`; retry what is retryable."""
-        target = sandbox_route(url, self.sandbox_url)
+        """Send the request politely and return `check(response)`; retry what is retryable.
+
+        With `page_url`, the request is sent from inside that platform page by the
+        browser fetcher (the page's own scripts sign it); otherwise by httpx.
+        """
+        target = self.route(url)
         attempt = 0
         while True:
             try:
                 async with self.slot.acquire():
-                    response = await self._send(method, target, params, headers, content, endpoint)
+                    if page_url is not None:
+                        response = await self._send_in_page(
+                            method, target, params, headers, content, page_url, endpoint
+                        )
+                    else:
+                        response = await self._send(method, target, params, headers, content, endpoint)
                 result = check(response)
             except PlatformError as exc:
                 OUTCOMES[(self.platform, exc.code)] += 1
@@ -74,6 +100,34 @@ class PlatformHttp:
                 continue
             OUTCOMES[(self.platform, "ok")] += 1
             return result
+
+    async def _send_in_page(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        content: bytes | None,
+        page_url: str,
+        endpoint: str,
+    ) -> httpx.Response:
+        if self.browser is None:
+            raise ConfigError(
+                f"{self.platform} {endpoint} needs the browser signer: pip install 'keypick[browser]' "
+                "and a Chromium (see docs/platforms.md)"
+            )
+        full = str(httpx.URL(url, params=params)) if params else url
+        request = BrowserRequest(
+            page_url=self.route(page_url), method=method, url=full, headers=dict(headers or {}),
+            body=content.decode() if content is not None else None,
+        )  # fmt: skip
+        response = await self.browser.fetch(request, cookies=self.cookies)
+        if response.status_code >= 500:
+            raise ServerError(
+                f"HTTP {response.status_code} on {endpoint}",
+                platform=self.platform, endpoint=endpoint, raw_code=response.status_code,
+            )  # fmt: skip
+        return response
 
     async def _send(
         self,

@@ -1,15 +1,22 @@
-"""The explicit table of platform adapters (no entry-point magic)."""
+"""The explicit table of platform adapters (no entry-point magic).
+
+Every platform package exports the same three names:
+  ADAPTER_INFO  static facts (capabilities, page size)
+  PARSE_KINDS   {"search" | "detail" | "comments" | "creator": fn(payload, fetched_at) -> records}
+  create        create(http, *, settings, cookie) -> PlatformAdapter
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from types import ModuleType
 from typing import Any
 
 import httpx
 
+from keypick.browser.base import BrowserFetcher
 from keypick.config import Settings
-from keypick.content.schemas import Author, Comment, Post
 from keypick.crawler.http import PlatformHttp
 from keypick.crawler.ratelimit import Limiter
 from keypick.enums import Platform
@@ -17,27 +24,41 @@ from keypick.exceptions import ParseError
 from keypick.platforms import weibo
 from keypick.platforms.base import AdapterInfo, PlatformAdapter
 
-Record = Post | Comment | Author
 ParseFn = Callable[[Any, datetime], list[Any]]
 
-#: Platforms with a working adapter, and the facts the API shows about them.
-INFOS: dict[Platform, AdapterInfo] = {Platform.WEIBO: weibo.ADAPTER_INFO}
-PARSE_KINDS: dict[Platform, dict[str, ParseFn]] = {Platform.WEIBO: weibo.PARSE_KINDS}
+#: One line per platform with an adapter in this version.
+PACKAGES: dict[Platform, ModuleType] = {
+    Platform.WEIBO: weibo,
+}
+
+INFOS: dict[Platform, AdapterInfo] = {p: m.ADAPTER_INFO for p, m in PACKAGES.items()}
+PARSE_KINDS: dict[Platform, dict[str, ParseFn]] = {p: m.PARSE_KINDS for p, m in PACKAGES.items()}
 
 
 def is_available(platform: str) -> bool:
     """True when the platform has an adapter in this version."""
-    return Platform(platform) in INFOS
+    return Platform(platform) in PACKAGES
 
 
-def build_adapter(platform: str, *, settings: Settings, limiter: Limiter) -> PlatformAdapter:
+def build_adapter(
+    platform: str,
+    *,
+    settings: Settings,
+    limiter: Limiter,
+    cookie: str | None = None,
+    browser: BrowserFetcher | None = None,
+) -> PlatformAdapter:
     """Return a ready adapter with its own HTTP client (closed by adapter.aclose())."""
     plat = Platform(platform)
+    if plat not in PACKAGES:
+        raise ValueError(f"no adapter for {plat.value} in this version")
     client = httpx.AsyncClient(timeout=settings.http_timeout, follow_redirects=False)
-    http = PlatformHttp(plat.value, client=client, slot=limiter.slot(plat.value), sandbox_url=settings.sandbox_url)
-    if plat is Platform.WEIBO:
-        return weibo.WeiboAdapter(http, user_agent=settings.user_agent_mobile)
-    raise ValueError(f"no adapter for {plat.value} in this version")
+    http = PlatformHttp(
+        plat.value, client=client, slot=limiter.slot(plat.value), sandbox_url=settings.sandbox_url,
+        browser=browser, cookies=cookie,
+    )  # fmt: skip
+    adapter: PlatformAdapter = PACKAGES[plat].create(http, settings=settings, cookie=cookie)
+    return adapter
 
 
 def parse_raw(platform: str, kind: str, payload: Any, *, fetched_at: datetime | None = None) -> list[Any]:

@@ -32,8 +32,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from keypick.sandbox.faults import FaultBoard, FaultSpec, parse_fault
+from keypick.sandbox.platforms import build_replays
 from keypick.sandbox.replay import Call, Replay
-from keypick.sandbox.weibo import WeiboReplay
 
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 LOG_SIZE = 10_000
@@ -71,7 +71,7 @@ def create_sandbox_app(
     if pages < 1:
         raise ValueError("pages must be at least 1")
     when = default_anchor() if anchor is None else anchor.astimezone(CHINA)
-    replays: list[Replay] = [WeiboReplay(pages=pages, seed=seed, anchor=when)]
+    replays = build_replays(pages=pages, seed=seed, anchor=when)
     specs = [parse_fault(f) if isinstance(f, str) else f for f in faults or ()]
     state = SandboxState(
         replays={r.host: r for r in replays}, faults=FaultBoard(specs), pages=pages, seed=seed, anchor=when
