@@ -67,6 +67,19 @@ class Settings(BaseSettings):
         "(KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1"
     )
 
+    browser_executable: str = Field(
+        "", description="Chromium for the browser signer (keypick[browser]); empty: /usr/bin/chromium or PATH."
+    )
+    # Platform cookies from the environment (KEYPICK_COOKIES_XHS, ..._DY, _KS, _BILI, _WB, _TIEBA, _ZHIHU).
+    # `POST /api/cookies/refresh` imports them as accounts; never logged, never returned.
+    cookies_xhs: SecretStr = SecretStr("")
+    cookies_dy: SecretStr = SecretStr("")
+    cookies_ks: SecretStr = SecretStr("")
+    cookies_bili: SecretStr = SecretStr("")
+    cookies_wb: SecretStr = SecretStr("")
+    cookies_tieba: SecretStr = SecretStr("")
+    cookies_zhihu: SecretStr = SecretStr("")
+
     xiaohongshu: Politeness = Politeness()
     douyin: Politeness = Politeness()
     kuaishou: Politeness = Politeness()
@@ -114,6 +127,13 @@ class Settings(BaseSettings):
     def open_access(self) -> bool:
         """True when no API key is configured (development only, loopback only)."""
         return not self.api_keys and not self.is_production
+
+    def env_cookie(self, platform: Platform | str) -> str | None:
+        """Return the cookie string given for a platform in the environment, if any."""
+        short = {"xiaohongshu": "xhs", "douyin": "dy", "kuaishou": "ks", "bilibili": "bili", "weibo": "wb"}
+        name = Platform(platform).value
+        secret: SecretStr = getattr(self, f"cookies_{short.get(name, name)}")
+        return secret.get_secret_value().strip() or None
 
     def politeness(self, platform: Platform | str) -> Politeness:
         """Return the politeness settings of one platform."""

@@ -36,7 +36,7 @@ def create_app(settings: Settings, *, workers: int | None = None) -> FastAPI:
         finally:
             if pool:
                 await pool.stop()
-            await runtime.engine.dispose()
+            await runtime.aclose()
 
     app = FastAPI(
         title="KeyPick API",

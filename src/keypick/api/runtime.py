@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from keypick.browser.base import BrowserFetcher
 from keypick.config import Settings
 from keypick.crawler.ratelimit import Limiter
 from keypick.db import create_engine, session_factory
+from keypick.enums import Platform
+from keypick.exceptions import ConfigError
 from keypick.platforms import registry
 from keypick.platforms.base import PlatformAdapter
 from keypick.tasks.worker import WorkerPool
@@ -34,9 +37,35 @@ class Runtime:
         return cls(settings=settings, engine=engine, sessions=session_factory(engine),
                    limiter=Limiter(settings.politeness))  # fmt: skip
 
-    def adapter(self, platform: str) -> PlatformAdapter:
-        """Build an adapter sharing this process's politeness slots."""
-        return registry.build_adapter(platform, settings=self.settings, limiter=self.limiter)
+    browser: BrowserFetcher | None = None
+
+    def browser_fetcher(self) -> BrowserFetcher:
+        """Return the process's browser fetcher, starting it on first use (needs keypick[browser])."""
+        if self.browser is None:
+            try:
+                from keypick.browser.playwright import PlaywrightFetcher
+            except ImportError as exc:
+                raise ConfigError(
+                    "this platform needs the browser signer: pip install 'keypick[browser]' and install Chromium"
+                ) from exc
+            self.browser = PlaywrightFetcher(executable_path=self.settings.browser_executable or None)
+        return self.browser
+
+    def adapter(self, platform: str, cookie: str | None = None) -> PlatformAdapter:
+        """Build an adapter sharing this process's politeness slots (and browser, if it needs one)."""
+        info = registry.INFOS.get(Platform(platform))
+        browser = self.browser_fetcher() if info and info.capabilities.needs_browser else None
+        cookie = cookie if cookie is not None else self.settings.env_cookie(platform)
+        return registry.build_adapter(
+            platform, settings=self.settings, limiter=self.limiter, cookie=cookie, browser=browser
+        )
+
+    async def aclose(self) -> None:
+        """Release the browser and the database pool."""
+        if self.browser is not None:
+            await self.browser.aclose()
+            self.browser = None
+        await self.engine.dispose()
 
     def make_pool(self, concurrency: int) -> WorkerPool:
         """Create (not start) the worker pool of this process."""

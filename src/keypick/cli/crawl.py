@@ -83,7 +83,7 @@ async def _crawl(cfg: Any, request: CrawlRequest, out: Path | None) -> TaskStatu
     status = await _summary(runtime, task.id)
     if out is not None:
         await _export(runtime, task.id, out)
-    await runtime.engine.dispose()
+    await runtime.aclose()
     return status
 
 

@@ -89,7 +89,7 @@ def worker(
         console.print(f"worker {pool.owner}: {pool.concurrency} slots on {runtime.engine.dialect.name}")
         await stop.wait()
         await pool.stop()
-        await runtime.engine.dispose()
+        await runtime.aclose()
 
     run(main())
 
