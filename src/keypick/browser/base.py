@@ -30,8 +30,14 @@ class BrowserFetcher(Protocol):
         """Run the request inside the page (opened with these cookies) and return the answer."""
         ...
 
-    async def evaluate(self, page_url: str, script: str, arg: Any = None, *, cookies: str | None) -> Any:
-        """Evaluate a function expression in the page (e.g. call the page's own signer) and return its value."""
+    async def evaluate(
+        self, page_url: str, script: str, arg: Any = None, *, cookies: str | None, init_script: str | None = None
+    ) -> Any:
+        """Evaluate a function expression in the page (e.g. call the page's own signer) and return its value.
+
+        `init_script` runs before the page's own scripts on every navigation (used to find
+        the page's signer object, as Kuaishou needs); pages are reused per (origin, cookies, init_script).
+        """
         ...
 
     async def aclose(self) -> None:
