@@ -10,7 +10,7 @@ from typing import TextIO
 # Cookie headers, API keys and tokens must never reach a log line.
 _SECRET = re.compile(
     r"(?i)((?:cookie|x-api-key|authorization|x-internal-key|api_key|apikey|token|secret|password)"
-    r"[\"']?\s*[:=]\s*[\"']?)([^\s\"',;}]+(?:;\s*[^\s\"',;}]+=[^\s\"',;}]+)*)"
+    r"[\"']?\s*[:=]\s*[\"']?(?:(?:Bearer|Basic)\s+)?)([^\s\"',;}]+(?:;\s*[^\s\"',;}]+=[^\s\"',;}]+)*)"
 )
 
 

@@ -1,0 +1,81 @@
+"""Politeness: spacing between request starts, concurrency, daily budget, backoff."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+import time
+
+import pytest
+
+from keypick.config import Politeness
+from keypick.crawler.ratelimit import Limiter, Slot
+from keypick.exceptions import BudgetExhausted
+
+
+async def _starts(slot: Slot, n: int) -> list[float]:
+    starts: list[float] = []
+
+    async def one() -> None:
+        async with slot.acquire():
+            starts.append(time.monotonic())
+
+    await asyncio.gather(*(one() for _ in range(n)))
+    return starts
+
+
+async def test_min_interval_spaces_request_starts() -> None:
+    slot = Slot("weibo", Politeness(min_interval=0.05, jitter=0, concurrency=4))
+    starts = sorted(await _starts(slot, 5))
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert all(gap >= 0.045 for gap in gaps), gaps
+
+
+async def test_jitter_stays_within_bounds() -> None:
+    slot = Slot("weibo", Politeness(min_interval=0.01, jitter=0.03, concurrency=1), rng=random.Random(7))
+    starts = await _starts(slot, 6)
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert all(0.009 <= gap <= 0.06 for gap in gaps), gaps
+    assert len({round(g, 3) for g in gaps}) > 1, "jitter varies the gaps"
+
+
+async def test_concurrency_limit() -> None:
+    slot = Slot("weibo", Politeness(min_interval=0, jitter=0, concurrency=2))
+    active = peak = 0
+
+    async def one() -> None:
+        nonlocal active, peak
+        async with slot.acquire():
+            active += 1
+            peak = max(peak, active)
+            await asyncio.sleep(0.02)
+            active -= 1
+
+    await asyncio.gather(*(one() for _ in range(6)))
+    assert peak == 2
+
+
+async def test_daily_budget() -> None:
+    slot = Slot("weibo", Politeness(min_interval=0, jitter=0, daily_budget=3))
+    await _starts(slot, 3)
+    with pytest.raises(BudgetExhausted) as info:
+        async with slot.acquire():
+            pass
+    assert info.value.stop_reason == "budget_exhausted"
+
+
+async def test_backoff_pushes_every_request_back() -> None:
+    slot = Slot("weibo", Politeness(min_interval=0, jitter=0, backoff_base=0.05, backoff_max=1))
+    assert slot.backoff(0) == 0.05 and slot.backoff(2) == 0.2
+    begin = time.monotonic()
+    await _starts(slot, 1)
+    assert time.monotonic() - begin >= 0.18
+    assert slot.backoff(10) == 1  # capped
+    assert slot.backoff(0, retry_after=0.01) == 0.01
+
+
+def test_limiter_shares_one_slot_per_platform() -> None:
+    limiter = Limiter(lambda _p: Politeness())
+    assert limiter.slot("weibo") is limiter.slot("weibo")
+    assert limiter.slot("weibo") is not limiter.slot("zhihu")
