@@ -67,6 +67,8 @@ class Settings(BaseSettings):
         "(KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1"
     )
 
+    secret_key: SecretStr = Field(SecretStr(""), description="Encrypts stored cookies (required in production).")
+    account_cooldown_seconds: float = Field(1800.0, ge=0, description="Rest of an account after a risk answer.")
     browser_executable: str = Field(
         "", description="Chromium for the browser signer (keypick[browser]); empty: /usr/bin/chromium or PATH."
     )

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic.script import ScriptDirectory
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from keypick.cli.main import app
+from keypick.migrate import alembic_config
 from tests.samples import sample_path
 
 runner = CliRunner()
@@ -116,7 +118,8 @@ def test_parse_rejects_wrong_shape() -> None:
 
 def test_db_upgrade_and_doctor(env: Path) -> None:
     upgraded = runner.invoke(app, ["db", "upgrade"])
-    assert upgraded.exit_code == 0 and "revision 0001" in upgraded.output
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert upgraded.exit_code == 0 and f"revision {head}" in upgraded.output
     doctor = runner.invoke(app, ["doctor"])
     assert doctor.exit_code == 0, doctor.output
     for check in ("config", "database", "sandbox", "reach weibo"):
@@ -128,3 +131,23 @@ def test_doctor_reports_broken_database(monkeypatch: pytest.MonkeyPatch) -> None
     doctor = runner.invoke(app, ["doctor"])
     assert doctor.exit_code == 1
     assert "fail" in doctor.output
+
+
+def test_accounts_cli(env: Path) -> None:
+    cookie_file = env / "cookie.txt"
+    cookie_file.write_text("SUB=secretvalue; SUBP=abc\n", encoding="utf-8")
+    added = runner.invoke(app, ["accounts", "add", "wb", "--cookie-file", str(cookie_file), "--label", "mine"])
+    assert added.exit_code == 0, added.output
+    assert "added weibo account #1 (mine); cookies: SUB, SUBP" in added.output
+    piped = runner.invoke(app, ["accounts", "add", "weibo"], input="SUB=second\n")
+    assert piped.exit_code == 0 and "#2" in piped.output
+    listed = runner.invoke(app, ["accounts", "list"])
+    assert listed.exit_code == 0 and "2 account(s)" in listed.output and "secretvalue" not in listed.output
+    checked = runner.invoke(app, ["accounts", "check", "weibo"])
+    assert checked.exit_code == 0 and checked.output.count("valid") == 2
+    bad = runner.invoke(app, ["accounts", "add", "weibo"], input="not a cookie\n")
+    assert bad.exit_code == 2 and "name=value" in bad.output
+    removed = runner.invoke(app, ["accounts", "remove", "weibo", "--id", "1"])
+    assert removed.exit_code == 0 and "deleted 1" in removed.output
+    none = runner.invoke(app, ["accounts", "remove", "weibo", "--id", "1"])
+    assert none.exit_code == 1

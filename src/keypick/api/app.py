@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI, Request
 
 from keypick import __version__, migrate
+from keypick.accounts import router as accounts_router
 from keypick.api import auth, errors, health
 from keypick.api.runtime import Runtime
 from keypick.config import Settings
@@ -28,6 +29,8 @@ def create_app(settings: Settings, *, workers: int | None = None) -> FastAPI:
         for warning in runtime.warnings:
             log.warning("!" * 20 + " %s", warning)
         await migrate.upgrade(runtime.engine)
+        for item in await runtime.import_env_cookies():
+            log.info("account from the environment: %s #%s", item["platform"], item["account_id"])
         pool = runtime.make_pool(concurrency) if concurrency > 0 else None
         if pool:
             pool.start()
@@ -53,4 +56,5 @@ def create_app(settings: Settings, *, workers: int | None = None) -> FastAPI:
 
     app.include_router(health.router)
     app.include_router(tasks_router.router, dependencies=[Depends(require_key)])
+    app.include_router(accounts_router.router, dependencies=[Depends(require_key)])
     return app

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from keypick.accounts import service as account_service
+from keypick.accounts.crypto import CookieCipher, load_cipher
+from keypick.accounts.pool import AccountPool
 from keypick.browser.base import BrowserFetcher
 from keypick.config import Settings
 from keypick.crawler.ratelimit import Limiter
@@ -67,11 +70,41 @@ class Runtime:
             self.browser = None
         await self.engine.dispose()
 
+    _cipher: CookieCipher | None = None
+
+    def cipher(self) -> CookieCipher:
+        """Return the cookie cipher (KEYPICK_SECRET_KEY, or the data dir's key in development)."""
+        if self._cipher is None:
+            self._cipher = load_cipher(
+                secret=self.settings.secret_key.get_secret_value(), data_dir=self.settings.data_dir,
+                production=self.settings.is_production,
+            )  # fmt: skip
+        return self._cipher
+
+    def account_pool(self) -> AccountPool:
+        """Return the account pool the engine rotates."""
+        return AccountPool(self.sessions, self.cipher, self.settings.account_cooldown_seconds)
+
+    async def import_env_cookies(self) -> list[dict[str, object]]:
+        """Store the cookies given in the environment (KEYPICK_COOKIES_*) as accounts; return what changed."""
+        imported: list[dict[str, object]] = []
+        for platform in Platform:
+            cookie = self.settings.env_cookie(platform)
+            if not cookie:
+                continue
+            async with self.sessions() as session:
+                row, created = await account_service.add(
+                    session, platform=platform.value, cookie=cookie, cipher=self.cipher(), source="env",
+                    label=f"{platform.value}-env",
+                )  # fmt: skip
+            imported.append({"platform": platform.value, "account_id": row.id, "created": created})
+        return imported
+
     def make_pool(self, concurrency: int) -> WorkerPool:
         """Create (not start) the worker pool of this process."""
         self.pool = WorkerPool(
             sessions=self.sessions, adapter_factory=self.adapter, concurrency=concurrency,
-            lease=self.settings.task_lease_seconds,
+            lease=self.settings.task_lease_seconds, accounts=self.account_pool(),
         )  # fmt: skip
         return self.pool
 

@@ -63,7 +63,9 @@ async def _crawl(cfg: Any, request: CrawlRequest, out: Path | None) -> TaskStatu
     async with runtime.sessions() as session:
         task, _ = await task_service.create(session, request=request, idempotency_key=None)
         task = await task_service.claim_next_by_id(session, task_id=task.id, owner="cli", lease=3600)
-    runner = TaskRunner(sessions=runtime.sessions, adapter_factory=runtime.adapter, owner="cli", lease=3600)
+    await runtime.import_env_cookies()
+    runner = TaskRunner(sessions=runtime.sessions, adapter_factory=runtime.adapter, owner="cli", lease=3600,
+                        accounts=runtime.account_pool())  # fmt: skip
     console.print(f"task [bold]{task.id}[/] · {request.platform} · {', '.join(request.keywords)}")
     job = asyncio.create_task(runner.run(task.id))
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[info]}"),

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from keypick import __version__, migrate
+from keypick.cli import accounts as accounts_cmd
 from keypick.cli import crawl as crawl_cmd
 from keypick.cli import doctor as doctor_cmd
 from keypick.cli import parse as parse_cmd
@@ -22,6 +23,7 @@ app = typer.Typer(help="KeyPick: collect and understand social-media conversatio
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(tasks_cmd.app, name="tasks")
+app.add_typer(accounts_cmd.app, name="accounts")
 app.command("crawl")(crawl_cmd.crawl)
 app.command("parse")(parse_cmd.parse)
 app.command("doctor")(doctor_cmd.doctor)

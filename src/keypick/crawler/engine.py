@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from keypick.accounts.pool import ACCOUNT_PROBLEMS, AccountLease, AccountPool
 from keypick.crawler.page import PageWork, collect_page, commit_page
 from keypick.db import utcnow
 from keypick.enums import SortBy, StopReason, TaskStatus
@@ -24,7 +25,7 @@ from keypick.tasks.filters import PostFilter, parse_time_range
 from keypick.tasks.models import TaskRow, TaskUnitRow
 
 log = logging.getLogger(__name__)
-AdapterFactory = Callable[[str], PlatformAdapter]
+AdapterFactory = Callable[[str, str | None], PlatformAdapter]
 
 
 class TaskRunner:
@@ -37,27 +38,30 @@ class TaskRunner:
         adapter_factory: AdapterFactory,
         owner: str,
         lease: float,
+        accounts: AccountPool | None = None,
     ) -> None:
         self.sessions = sessions
         self.adapter_factory = adapter_factory
         self.owner = owner
         self.lease = lease
+        self.accounts = accounts
 
     async def run(self, task_id: str) -> TaskStatus:
         """Run the task to its end (or cancellation) and return its final status."""
         async with self.sessions() as session:
             task = await task_service.get(session, task_id=task_id)
             units = [u for u in await task_service.units(session, task_id=task_id) if not u.done]
-        adapter = self.adapter_factory(task.platform)
         try:
             async with self._heartbeat(task_id):
                 for unit in units:
-                    await self._run_unit(task, unit, adapter)
+                    unit_accounts = UnitAccounts(self, task.id, task.platform)
+                    try:
+                        await self._run_unit(task, unit, unit_accounts)
+                    finally:
+                        await unit_accounts.close()
         except asyncio.CancelledError:
             await asyncio.shield(self._on_cancel(task_id))
             raise
-        finally:
-            await adapter.aclose()
         return await self._finalize(task_id, cancelled=False)
 
     @contextlib.asynccontextmanager
@@ -82,7 +86,7 @@ class TaskRunner:
             with contextlib.suppress(asyncio.CancelledError):
                 await beater
 
-    async def _run_unit(self, task: TaskRow, unit: TaskUnitRow, adapter: PlatformAdapter) -> None:
+    async def _run_unit(self, task: TaskRow, unit: TaskUnitRow, accounts: UnitAccounts) -> None:
         params = task.params
         since, until = parse_time_range(params["time_range"], now=task.created_at)
         post_filter = PostFilter(
@@ -90,11 +94,16 @@ class TaskRunner:
             exclude_keywords=tuple(params["exclude_keywords"]),
         )  # fmt: skip
         options = SearchOptions(sort_by=SortBy(params["sort_by"]), since=since, until=until)
+        try:
+            first = await accounts.adapter()
+        except PlatformError as exc:
+            await self._stop_unit(unit, exc.stop_reason, accounts.explain(exc))
+            return
         work = PageWork(
             task_id=task.id, keyword=unit.keyword, max_results=params["max_results"], post_filter=post_filter,
             options=options, include_comments=params["include_comments"],
             max_comments=params["max_comments_per_post"], authors=params["crawl_author_details"],
-            time_ordered=adapter.time_ordered(options),
+            time_ordered=first.time_ordered(options),
         )  # fmt: skip
         async with self.sessions() as session:
             await task_service.add_event(
@@ -111,14 +120,19 @@ class TaskRunner:
                 await self._stop_unit(unit, StopReason.MAX_RESULTS, None)
                 return
             try:
+                adapter = await accounts.adapter()
                 collected = await collect_page(adapter, work, cursor=unit.checkpoint, hits=hits, sessions=self.sessions)
             except PlatformError as exc:
-                await self._stop_unit(unit, exc.stop_reason, f"{exc.code}: {exc.message}")
+                if await accounts.rotate(exc):
+                    continue  # the same page again, with another account
+                await self._stop_unit(unit, exc.stop_reason, accounts.explain(exc))
                 return
             except Exception as exc:  # a bug or an unexpected shape must not kill the worker
                 log.exception("unit %s/%s failed", task.id, unit.keyword)
                 await self._stop_unit(unit, StopReason.ERROR, f"{type(exc).__name__}: {exc}")
                 return
+            if collected.blocked is not None and await accounts.rotate(collected.blocked):
+                continue  # redo the whole page with another account (writes are idempotent)
             async with self.sessions() as session:
                 stop = await commit_page(session, unit=unit, work=work, collected=collected, now=utcnow())
             if stop is not None:
@@ -171,6 +185,68 @@ class TaskRunner:
                                          data={"error": error})  # fmt: skip
             await session.commit()
             return status
+
+
+class UnitAccounts:
+    """The adapter of one unit and the account behind it; rotates accounts on account-level problems."""
+
+    def __init__(self, runner: TaskRunner, task_id: str, platform: str) -> None:
+        self.runner = runner
+        self.task_id = task_id
+        self.platform = platform
+        self.lease: AccountLease | None = None
+        self.tried: set[int] = set()
+        self._adapter: PlatformAdapter | None = None
+        self.exhausted = False
+
+    async def adapter(self) -> PlatformAdapter:
+        """Return the current adapter, checking out an account first when the platform has some."""
+        if self._adapter is None:
+            pool = self.runner.accounts
+            if pool is not None and self.lease is None:
+                self.lease = await pool.checkout(self.platform, exclude=self.tried)
+                if self.lease is not None:
+                    self.tried.add(self.lease.account_id)
+                elif (problem := await pool.unavailable(self.platform)) is not None:
+                    # Accounts exist but none may be used: never fall back to a resting account's cookie.
+                    self.exhausted = True
+                    raise problem
+            self._adapter = self.runner.adapter_factory(self.platform, self.lease.cookie if self.lease else None)
+        return self._adapter
+
+    async def rotate(self, exc: PlatformError) -> bool:
+        """After an account-level answer: rest this account and switch to another; False if none is left."""
+        pool = self.runner.accounts
+        if pool is None or self.lease is None or exc.stop_reason not in ACCOUNT_PROBLEMS:
+            return False
+        await pool.report(self.lease, exc.stop_reason)
+        old = self.lease
+        await self.close()
+        self.lease = await pool.checkout(self.platform, exclude=self.tried)
+        async with self.runner.sessions() as session:
+            nxt = f"switching to account {self.lease.label}" if self.lease else "no healthy account left"
+            await task_service.add_event(
+                session, task_id=self.task_id, kind="account",
+                message=f"account {old.label}: {exc.stop_reason} ({exc.code}); {nxt}",
+                data={"account_id": old.account_id, "stop_reason": exc.stop_reason},
+            )  # fmt: skip
+            await session.commit()
+        if self.lease is None:
+            self.exhausted = True
+            return False
+        self.tried.add(self.lease.account_id)
+        return True
+
+    def explain(self, exc: PlatformError) -> str:
+        """Return the unit's error text, saying when every account was tried."""
+        text = f"{exc.code}: {exc.message}"
+        return f"{text} (no healthy account left after {len(self.tried)})" if self.exhausted else text
+
+    async def close(self) -> None:
+        """Close the current adapter."""
+        if self._adapter is not None:
+            await self._adapter.aclose()
+            self._adapter = None
 
 
 def final_status(units: list[TaskUnitRow], *, hits: int) -> tuple[TaskStatus, str | None]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from keypick.content import models as _content_models  # noqa: F401  (register tables)
+from keypick.accounts import models as _account_models  # noqa: F401  (register tables)
+from keypick.content import models as _content_models  # noqa: F401
 from keypick.db import Base
 from keypick.tasks import models as _task_models  # noqa: F401
 

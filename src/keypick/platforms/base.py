@@ -104,5 +104,9 @@ class PlatformAdapter(ABC):
         """Return the author's profile."""
         raise NotImplementedError(f"{self.info.platform} has no author support")
 
+    async def check_login(self) -> bool | None:
+        """Ask the platform whether the adapter's cookies are logged in; None when it cannot tell."""
+        return None
+
     async def aclose(self) -> None:  # noqa: B027  (optional hook: most adapters have nothing to release)
         """Release resources (HTTP clients, browsers)."""

@@ -14,6 +14,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from keypick.accounts.pool import AccountPool
 from keypick.crawler.engine import AdapterFactory, TaskRunner
 from keypick.tasks import service as task_service
 
@@ -31,13 +32,16 @@ class WorkerPool:
         concurrency: int,
         lease: float,
         poll_interval: float = 1.0,
+        accounts: AccountPool | None = None,
     ) -> None:
         self.sessions = sessions
         self.concurrency = concurrency
         self.poll_interval = poll_interval
         self.lease = lease
         self.owner = task_service.new_owner()
-        self.runner = TaskRunner(sessions=sessions, adapter_factory=adapter_factory, owner=self.owner, lease=lease)
+        self.runner = TaskRunner(
+            sessions=sessions, adapter_factory=adapter_factory, owner=self.owner, lease=lease, accounts=accounts
+        )
         self._wake = asyncio.Event()
         self._loops: list[asyncio.Task[None]] = []
         self._running: dict[str, asyncio.Task[object]] = {}

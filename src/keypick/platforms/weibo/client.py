@@ -129,6 +129,13 @@ class WeiboAdapter(PlatformAdapter):
         payload = await self._get(ENDPOINTS["creator_info"].url, params, "creator_info")
         return parse_user_info(payload, fetched_at=self._clock())
 
+    async def check_login(self) -> bool | None:
+        """Ask /api/config whether the cookies are logged in (data.login); None without cookies."""
+        if not self.cookie:
+            return None
+        payload = await self._get(ENDPOINTS["config"].url, None, "login_check")
+        return bool((payload.get("data") or {}).get("login"))
+
     async def _get(
         self,
         url: str,

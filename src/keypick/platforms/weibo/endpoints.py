@@ -27,7 +27,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             "GET",
             f"{BASE_URL}/api/config",
             "json",
-            "login check: data.login is true with a valid cookie (not used by the adapter yet)",
+            "login check: data.login is true with a valid cookie",
         ),
         Endpoint(
             "search",

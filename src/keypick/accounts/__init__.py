@@ -1,0 +1,1 @@
+"""Accounts domain: the user's own platform cookies, encrypted at rest, with health and cooldown."""
