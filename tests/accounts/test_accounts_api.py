@@ -93,3 +93,13 @@ def test_production_refuses_plain_storage(tmp_path: Any) -> None:
     assert load_cipher(secret="", data_dir=tmp_path, production=False).decrypt(dev.encrypt("a=b")) == "a=b"
     with pytest.raises(ConfigError, match="changed"):
         CookieCipher("other").decrypt(dev.encrypt("a=b"))
+
+
+async def test_platforms_list_counts_accounts(api: Any) -> None:
+    async with api(workers=0) as client:
+        await client.http.post("/api/cookies/set", json={"platform": "weibo", "cookie_string": COOKIE})
+        platforms = {p["platform"]: p for p in (await client.http.get("/api/crawl/platforms")).json()["platforms"]}
+        assert platforms["weibo"]["enabled"] is True
+        assert platforms["weibo"]["accounts_configured"] == 1 and platforms["weibo"]["accounts_healthy"] == 1
+        assert platforms["weibo"]["capabilities"]["comments"] is True
+        assert len(platforms) == 7

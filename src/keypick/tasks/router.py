@@ -6,8 +6,10 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
+from keypick.accounts import service as account_service
 from keypick.api.runtime import Runtime, get_runtime
-from keypick.enums import SortBy, TaskStatus
+from keypick.db import utcnow
+from keypick.enums import Platform, SortBy, TaskStatus
 from keypick.exceptions import ValidationError
 from keypick.platforms import registry
 from keypick.tasks import results as task_results
@@ -26,8 +28,9 @@ def _urls(request: Request, task_id: str) -> tuple[str, str]:
 @router.get("/platforms", operation_id="list_platforms", summary="Platforms, capabilities and accounts.")
 async def platforms(runtime: Runtime = Depends(get_runtime)) -> dict[str, Any]:
     """Return every platform: enabled, its capabilities, and how many accounts are configured."""
-    from keypick.enums import Platform
-
+    async with runtime.sessions() as session:
+        accounts = await account_service.list_accounts(session)
+    now = utcnow()
     items = []
     for plat in Platform:
         info = registry.INFOS.get(plat)
@@ -36,7 +39,8 @@ async def platforms(runtime: Runtime = Depends(get_runtime)) -> dict[str, Any]:
             "enabled": info is not None,
             "capabilities": info.capabilities.as_dict() if info else None,
             "page_size": info.page_size if info else None,
-            "accounts_configured": 0,
+            "accounts_configured": sum(1 for a in accounts if a.platform == plat.value),
+            "accounts_healthy": sum(1 for a in accounts if a.platform == plat.value and account_service.healthy(a, now)),
             "politeness": runtime.settings.politeness(plat).model_dump(),
         })  # fmt: skip
     return {"platforms": items, "sandbox": bool(runtime.settings.sandbox_url)}
