@@ -39,8 +39,8 @@ async def platforms(runtime: Runtime = Depends(get_runtime)) -> dict[str, Any]:
             "enabled": info is not None,
             "capabilities": info.capabilities.as_dict() if info else None,
             "page_size": info.page_size if info else None,
-            "accounts_configured": sum(1 for a in accounts if a.platform == plat.value),
-            "accounts_healthy": sum(1 for a in accounts if a.platform == plat.value and account_service.healthy(a, now)),
+            "accounts_configured": len(mine := [a for a in accounts if a.platform == plat.value]),
+            "accounts_healthy": sum(1 for a in mine if account_service.healthy(a, now)),
             "politeness": runtime.settings.politeness(plat).model_dump(),
         })  # fmt: skip
     return {"platforms": items, "sandbox": bool(runtime.settings.sandbox_url)}
