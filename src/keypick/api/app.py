@@ -13,6 +13,7 @@ from keypick.accounts import router as accounts_router
 from keypick.api import auth, errors, health
 from keypick.api.runtime import Runtime
 from keypick.config import Settings
+from keypick.harimport import router as har_router
 from keypick.tasks import router as tasks_router
 
 log = logging.getLogger("keypick")
@@ -57,4 +58,5 @@ def create_app(settings: Settings, *, workers: int | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(tasks_router.router, dependencies=[Depends(require_key)])
     app.include_router(accounts_router.router, dependencies=[Depends(require_key)])
+    app.include_router(har_router.router, dependencies=[Depends(require_key)])
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -113,6 +114,31 @@ def sandbox(
         fail(f"--fault: {exc}")
     console.print(f"sandbox on http://{host}:{port}  (set KEYPICK_SANDBOX_URL=http://{host}:{port})")
     run_sandbox(host=host, port=port, faults=faults, pages=pages)
+
+
+@app.command("import")
+def import_har(file: Annotated[Path, typer.Argument(help="A HAR file saved from the browser's DevTools.")]) -> None:
+    """Ingest the platform API responses found in a HAR file (search, detail, comments of all platforms)."""
+    import json
+
+    from keypick.harimport import service as har_service
+
+    if not file.is_file():
+        fail(f"{file} is not a file")
+    try:
+        har = json.loads(file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        fail(f"{file} is not JSON: {exc}")
+    cfg = settings()
+
+    async def main() -> dict[str, object]:
+        runtime = await ready_runtime(cfg)
+        report = await har_service.import_har(runtime.sessions, har, name=file.name)
+        await runtime.aclose()
+        return report.as_dict()
+
+    report = run(main())
+    console.print_json(data=report)
 
 
 @db_app.command("upgrade")

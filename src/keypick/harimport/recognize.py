@@ -1,0 +1,143 @@
+"""PURE: which saved request is which platform endpoint, and what its response holds.
+
+The table maps (host, path) to (platform, parse kind) plus where the keyword or the
+post id sits in the request, because comment pages do not always name their post.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass(frozen=True)
+class Route:
+    """One recognised endpoint."""
+
+    platform: str
+    host: str
+    path: re.Pattern[str]
+    kind: str
+    keyword_param: str | None = None  #: query or body field holding the search keyword
+    post_param: str | None = None  #: query/body field (or path group "post") holding the post id
+
+
+def _r(platform: str, host: str, path: str, kind: str, *, kw: str | None = None, post: str | None = None) -> Route:
+    return Route(platform, host, re.compile(path), kind, kw, post)
+
+
+ROUTES: tuple[Route, ...] = (
+    _r("weibo", "m.weibo.cn", r"^/api/container/getIndex$", "search", kw="containerid"),
+    _r("weibo", "m.weibo.cn", r"^/comments/hotflow$", "comments", post="mid"),
+    _r("weibo", "m.weibo.cn", r"^/api/comments/show$", "comments", post="id"),
+    _r("weibo", "m.weibo.cn", r"^/detail/(?P<post>\d+)$", "detail"),
+    _r("xiaohongshu", "edith.xiaohongshu.com", r"^/api/sns/web/v1/search/notes$", "search", kw="keyword"),
+    _r("xiaohongshu", "edith.xiaohongshu.com", r"^/api/sns/web/v1/feed$", "detail"),
+    _r("xiaohongshu", "edith.xiaohongshu.com", r"^/api/sns/web/v2/comment/(sub/)?page$", "comments", post="note_id"),
+    _r("douyin", "www.douyin.com", r"^/aweme/v1/web/(general/search/single|search/item)/?$", "search", kw="keyword"),
+    _r("douyin", "www.douyin.com", r"^/aweme/v1/web/aweme/detail/?$", "detail"),
+    _r("douyin", "www.douyin.com", r"^/aweme/v1/web/comment/list/?$", "comments", post="aweme_id"),
+    _r("douyin", "www.douyin.com", r"^/aweme/v1/web/comment/list/reply/?$", "comments", post="item_id"),
+    _r("bilibili", "api.bilibili.com", r"^/x/web-interface/(wbi/)?search/type$", "search", kw="keyword"),
+    _r("bilibili", "api.bilibili.com", r"^/x/web-interface/view/detail$", "detail"),
+    _r("bilibili", "api.bilibili.com", r"^/x/v2/reply(/wbi/main|/main|/reply)?$", "comments", post="oid"),
+    _r("bilibili", "api.bilibili.com", r"^/x/space/wbi/acc/info$", "creator"),
+    _r("kuaishou", "www.kuaishou.com", r"^/rest/v/search/feed$", "search", kw="keyword"),
+    _r("kuaishou", "www.kuaishou.com", r"^/rest/v/photo/comment/(list|sublist)$", "comments", post="photoId"),
+    _r("kuaishou", "www.kuaishou.com", r"^/graphql$", "detail"),
+    _r("zhihu", "www.zhihu.com", r"^/api/v4/search_v3$", "search", kw="q"),
+    _r("zhihu", "www.zhihu.com", r"^/api/v4/comment_v5/(answers|articles|zvideos)/(?P<post>\d+)/root_comment$",
+       "comments"),
+    _r("tieba", "tieba.baidu.com", r"^/f/search/res$", "search", kw="qw"),
+    _r("tieba", "tieba.baidu.com", r"^/mo/q/search/multsearch$", "search", kw="word"),
+    _r("tieba", "tieba.baidu.com", r"^/c/f/pb/page_pc$", "detail"),
+)  # fmt: skip
+
+
+@dataclass
+class Recognised:
+    """A HAR entry matched to an endpoint, with its decoded response."""
+
+    route: Route
+    url: str
+    payload: Any
+    keyword: str | None
+    post_id: str | None
+
+
+def _request_fields(entry: dict[str, Any]) -> dict[str, str]:
+    request = entry.get("request") or {}
+    fields = {k: v[0] for k, v in parse_qs(urlsplit(str(request.get("url", ""))).query).items() if v}
+    text = (request.get("postData") or {}).get("text") or ""
+    try:
+        body = json.loads(text) if text else {}
+    except json.JSONDecodeError:
+        body = {k: v[0] for k, v in parse_qs(text).items() if v}
+    if isinstance(body, dict):
+        fields.update({k: str(v) for k, v in body.items() if isinstance(v, str | int) and not isinstance(v, bool)})
+        variables = body.get("variables")
+        if isinstance(variables, dict):
+            fields.update({k: str(v) for k, v in variables.items() if isinstance(v, str | int)})
+    return fields
+
+
+def _body(entry: dict[str, Any]) -> str | None:
+    content = (entry.get("response") or {}).get("content") or {}
+    text = content.get("text")
+    if text is None:
+        return None
+    if content.get("encoding") == "base64":
+        return base64.b64decode(text).decode("utf-8", errors="replace")
+    return str(text)
+
+
+def _keyword(route: Route, fields: dict[str, str]) -> str | None:
+    if route.keyword_param is None:
+        return None
+    value = fields.get(route.keyword_param)
+    if value and route.keyword_param == "containerid":
+        # Weibo packs the query inside containerid: "100103type=1&q=咖啡".
+        if not value.startswith("100103"):
+            return None
+        return parse_qs(value.split("type=", 1)[-1].partition("&")[2]).get("q", [None])[0]
+    return value or None
+
+
+def recognise(entry: dict[str, Any]) -> Recognised | str:
+    """Return the recognised entry, or the reason it is skipped."""
+    url = str((entry.get("request") or {}).get("url", ""))
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    route = next((r for r in ROUTES if host == r.host and r.path.match(parts.path)), None)
+    if route is None:
+        return "not a known platform API endpoint"
+    status = int((entry.get("response") or {}).get("status") or 0)
+    if status != 200:
+        return f"HTTP {status}"
+    text = _body(entry)
+    if not text:
+        return "no response body saved (re-export the HAR with content)"
+    fields = _request_fields(entry)
+    kind = route.kind
+    if route.platform == "weibo" and kind == "search" and str(fields.get("containerid", "")).startswith("100505"):
+        kind = "creator"
+    elif route.platform == "weibo" and kind == "search" and not str(fields.get("containerid", "")).startswith("100103"):
+        return "weibo getIndex container that is neither search nor a profile"
+    if route.platform == "kuaishou" and kind == "detail" and "visionVideoDetail" not in text[:2000] + str(fields):
+        return "kuaishou graphql operation other than visionVideoDetail"
+    try:
+        payload: Any = json.loads(text)
+    except json.JSONDecodeError:
+        payload = text  # HTML pages: weibo detail, tieba search
+    match = route.path.match(parts.path)
+    post_id = (match.groupdict().get("post") if match else None) or (
+        fields.get(route.post_param) if route.post_param else None
+    )
+    return Recognised(
+        Route(route.platform, route.host, route.path, kind, route.keyword_param, route.post_param),
+        url, payload, _keyword(route, fields), post_id,
+    )  # fmt: skip
