@@ -14,6 +14,7 @@ from keypick.api import auth, errors, health
 from keypick.api.runtime import Runtime
 from keypick.config import Settings
 from keypick.harimport import router as har_router
+from keypick.history import router as history_router
 from keypick.tasks import router as tasks_router
 
 log = logging.getLogger("keypick")
@@ -59,4 +60,5 @@ def create_app(settings: Settings, *, workers: int | None = None) -> FastAPI:
     app.include_router(tasks_router.router, dependencies=[Depends(require_key)])
     app.include_router(accounts_router.router, dependencies=[Depends(require_key)])
     app.include_router(har_router.router, dependencies=[Depends(require_key)])
+    app.include_router(history_router.router, dependencies=[Depends(require_key)])
     return app

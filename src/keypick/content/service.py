@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from keypick.content.models import AuthorRow, CommentRow, EngagementSnapshotRow, PostRow
 from keypick.content.schemas import Author, Comment, Post
 from keypick.db import upsert_stmt
+from keypick.search import index as search_index
 
 _POST_UPDATE = (
     "title", "content", "url", "likes", "collects", "comments", "shares", "views", "author_name",
@@ -69,6 +70,7 @@ async def upsert_posts(
         for p in posts
     ]
     await session.execute(insert(EngagementSnapshotRow), snapshots)
+    await search_index.index_posts(session, [(pks[(p.platform, p.id)], p) for p in posts])
     return {pid: pk for (_platform, pid), pk in pks.items()}
 
 

@@ -1,0 +1,1 @@
+"""History domain: query, search, aggregate, export and clean up everything collected."""

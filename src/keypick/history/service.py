@@ -1,0 +1,148 @@
+"""Reading the history: filtered, sorted, paged (offset or keyset cursor), searched; stats; cleanup."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keypick.content import service as content_service
+from keypick.content.models import AuthorRow, CommentRow, EngagementSnapshotRow, PostRow
+from keypick.db import utcnow
+from keypick.exceptions import ValidationError
+from keypick.history.filters import DataFilter, conditions, engagement
+from keypick.history.search import count_matches, search_select
+from keypick.search.highlight import snippet
+from keypick.search.tokenize import parse_query
+from keypick.tasks.models import KeywordHitRow, TaskRow
+
+SORTS = ("hot", "recent", "likes", "comments", "shares", "relevant")
+
+
+def sort_key(sort: str) -> ColumnElement[Any]:
+    """Return the expression a sort orders by (descending), ties broken by pk."""
+    c = func.coalesce
+    keys: dict[str, ColumnElement[Any]] = {
+        "hot": c(PostRow.likes, 0) + 2 * c(PostRow.comments, 0) + 3 * c(PostRow.shares, 0) + 2 * c(PostRow.collects, 0),
+        "recent": c(PostRow.publish_time, PostRow.first_seen_at),
+        "likes": c(PostRow.likes, -1),
+        "comments": c(PostRow.comments, -1),
+        "shares": c(PostRow.shares, -1),
+    }
+    if sort not in keys:
+        raise ValidationError("sort", f"{sort!r} is not one of {', '.join(SORTS)}")
+    return keys[sort]
+
+
+def _encode_cursor(value: Any, pk: int) -> str:
+    raw = json.dumps([value.isoformat() if isinstance(value, datetime) else value, pk])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
+    try:
+        value, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if sort == "recent":
+            value = datetime.fromisoformat(value)
+        return value, int(pk)
+    except (ValueError, TypeError) as exc:
+        raise ValidationError("cursor", "not a cursor this API returned") from exc
+
+
+async def query_posts(
+    session: AsyncSession, f: DataFilter, *, sort: str, limit: int, offset: int = 0, cursor: str | None = None
+) -> dict[str, Any]:
+    """Return {total, posts, next_cursor} for a filter; the cursor pages by (sort value, pk)."""
+    if sort == "relevant":
+        raise ValidationError("sort", "relevant needs a text query: use /api/data/search?q=...")
+    key = sort_key(sort)
+    where = conditions(f)
+    total = int(await session.scalar(select(func.count()).select_from(PostRow).where(*where)) or 0)
+    stmt = select(PostRow, key.label("sort_value")).where(*where)
+    if cursor:
+        value, pk = _decode_cursor(cursor, sort)
+        stmt = stmt.where(or_(key < value, (key == value) & (PostRow.pk < pk)))
+    elif offset:
+        stmt = stmt.offset(offset)
+    rows = (await session.execute(stmt.order_by(key.desc(), PostRow.pk.desc()).limit(limit))).all()
+    posts = [content_service.post_from_row(row).model_dump(mode="json") for row, _ in rows]
+    last = rows[-1] if len(rows) == limit else None
+    return {"total": total, "posts": posts, "next_cursor": _encode_cursor(last[1], last[0].pk) if last else None}
+
+
+async def search(session: AsyncSession, q: str, f: DataFilter, *, sort: str, limit: int, offset: int) -> dict[str, Any]:
+    """Ranked Chinese full-text search with highlighted snippets; `sort` defaults to relevance."""
+    query = parse_query(q)
+    if query.empty:
+        raise ValidationError("q", "give at least one word to search for (exclusions like -速溶 alone match nothing)")
+    stmt, score = search_select(session.get_bind().dialect.name, query)
+    stmt = stmt.where(*conditions(f))
+    total = await count_matches(session, stmt)
+    order = [score.desc()] if sort == "relevant" else [sort_key(sort).desc()]
+    rows = (await session.execute(stmt.order_by(*order, PostRow.pk.desc()).limit(limit).offset(offset))).all()
+    results = []
+    for row, value in rows:
+        item = content_service.post_from_row(row).model_dump(mode="json")
+        item["score"] = round(float(value), 6)
+        item["snippet"] = snippet(f"{row.title or ''} {row.content}".strip(), query.words)
+        results.append(item)
+    return {"query": q, "terms": query.include, "excluded": query.exclude, "total": total, "results": results}
+
+
+async def stats(session: AsyncSession, f: DataFilter) -> dict[str, Any]:
+    """Return counts and ranges of the filtered posts, per platform, plus comments and authors."""
+    where = conditions(f)
+    row = (await session.execute(
+        select(func.count(), func.min(PostRow.publish_time), func.max(PostRow.publish_time),
+               func.min(PostRow.first_seen_at), func.max(PostRow.last_seen_at), func.sum(engagement()),
+               func.count(func.distinct(PostRow.author_id))).where(*where)
+    )).one()  # fmt: skip
+    by_platform = {
+        p: {"posts": n, "engagement": int(e or 0)}
+        for p, n, e in await session.execute(
+            select(PostRow.platform, func.count(), func.sum(engagement())).where(*where).group_by(PostRow.platform)
+        )
+    }
+    post_pks = select(PostRow.pk).where(*where)
+    comments = await session.scalar(
+        select(func.count()).select_from(CommentRow).where(CommentRow.post_pk.in_(post_pks))
+    )
+    tasks = dict((await session.execute(select(TaskRow.status, func.count()).group_by(TaskRow.status))).all())
+    return {
+        "posts": row[0], "comments": int(comments or 0), "authors": row[6], "engagement": int(row[5] or 0),
+        "published_from": row[1], "published_to": row[2], "crawled_from": row[3], "crawled_to": row[4],
+        "by_platform": by_platform, "tasks_by_status": tasks,
+        "stored_authors": int(await session.scalar(select(func.count()).select_from(AuthorRow)) or 0),
+    }  # fmt: skip
+
+
+async def cleanup(session: AsyncSession, *, older_than_days: int, dry_run: bool) -> dict[str, Any]:
+    """Delete posts not seen for `older_than_days` (with their comments, snapshots and hits); dry run reports."""
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    old = select(PostRow.pk).where(PostRow.last_seen_at < cutoff)
+    counts = {
+        "posts": await session.scalar(select(func.count()).select_from(PostRow).where(PostRow.last_seen_at < cutoff)),
+        "comments": await session.scalar(
+            select(func.count()).select_from(CommentRow).where(CommentRow.post_pk.in_(old))
+        ),
+        "snapshots": await session.scalar(
+            select(func.count()).select_from(EngagementSnapshotRow).where(EngagementSnapshotRow.post_pk.in_(old))
+        ),
+        "keyword_hits": await session.scalar(
+            select(func.count()).select_from(KeywordHitRow).where(KeywordHitRow.post_pk.in_(old))
+        ),
+    }
+    counts = {k: int(v or 0) for k, v in counts.items()}
+    if not dry_run:
+        # Children first: SQLite only cascades with foreign keys on, PostgreSQL always; be explicit for both.
+        for model, column in ((CommentRow, CommentRow.post_pk), (EngagementSnapshotRow, EngagementSnapshotRow.post_pk),
+                              (KeywordHitRow, KeywordHitRow.post_pk)):  # fmt: skip
+            await session.execute(delete(model).where(column.in_(old)))
+        await session.execute(delete(PostRow).where(PostRow.last_seen_at < cutoff))
+        await session.commit()
+    return {"dry_run": dry_run, "older_than_days": older_than_days, "cutoff": cutoff,
+            "would_delete" if dry_run else "deleted": counts}  # fmt: skip

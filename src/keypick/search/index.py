@@ -1,0 +1,32 @@
+"""Keeping the full-text index in sync with stored posts (called by the ingest path)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keypick.content.schemas import Post
+from keypick.search.tokenize import segment
+
+
+def document(post: Post) -> str:
+    """Return the index text of a post: title, content, tags and author name, segmented."""
+    return segment(post.title, post.content, " ".join(post.tags), post.author)
+
+
+async def index_posts(session: AsyncSession, rows: Sequence[tuple[int, Post]]) -> None:
+    """(Re)index posts by primary key, inside the caller's transaction."""
+    if not rows:
+        return
+    values = [{"pk": pk, "doc": document(post)} for pk, post in rows]
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(
+            text("UPDATE post SET search_vector = to_tsvector('simple', :doc) WHERE pk = :pk"), values
+        )
+        return
+    pks = [v["pk"] for v in values]
+    await session.execute(text("DELETE FROM post_fts WHERE rowid IN :pks").bindparams(bindparam("pks", expanding=True)),
+                          {"pks": pks})  # fmt: skip
+    await session.execute(text("INSERT INTO post_fts(rowid, doc) VALUES (:pk, :doc)"), values)

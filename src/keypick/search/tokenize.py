@@ -1,0 +1,95 @@
+"""PURE: jieba segmentation for the index and the query language (phrases, exclusions).
+
+Documents are indexed as their precise-mode tokens in order (so adjacent tokens form
+phrases), followed by the extra tokens of search mode (sub-words such as 咖啡 inside
+手冲咖啡豆) for recall. Queries use precise mode, so a word typed by a user segments
+the way the same word in a post does.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+
+import jieba
+
+jieba.setLogLevel(60)  # its start-up chatter goes to stderr otherwise
+
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def _tokens(text: str, *, search_mode: bool = False) -> list[str]:
+    cut = jieba.cut_for_search(text, HMM=False) if search_mode else jieba.cut(text, HMM=False)
+    return [t.lower() for t in (s.strip() for s in cut) if t and _WORD.search(t)]
+
+
+def segment(*texts: str | None) -> str:
+    """Return the index text of a document: precise tokens, then extra search-mode tokens."""
+    text = "\n".join(t for t in texts if t)
+    precise = _tokens(text)
+    seen = set(precise)
+    extra: list[str] = []
+    for token in _tokens(text, search_mode=True):
+        if token not in seen:
+            seen.add(token)
+            extra.append(token)
+    return " ".join(precise + extra)
+
+
+@dataclass
+class Query:
+    """A parsed search: each term is a token sequence (a phrase when longer than one token)."""
+
+    include: list[list[str]] = field(default_factory=list)
+    exclude: list[list[str]] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  #: the user's own words, for highlighting
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing positive is searched for."""
+        return not self.include
+
+
+def parse_query(q: str) -> Query:
+    """Parse `"手冲 咖啡" 拿铁 -速溶`: quoted phrases, plain words (AND), -word exclusions."""
+    try:
+        parts = shlex.split(q.replace("“", '"').replace("”", '"'), posix=True)
+    except ValueError:
+        parts = q.replace('"', " ").split()
+    query = Query()
+    for part in parts:
+        negative = part.startswith("-") and len(part) > 1
+        word = part[1:] if negative else part
+        tokens = [t for piece in word.split() for t in _tokens(piece)]
+        if not tokens:
+            continue
+        (query.exclude if negative else query.include).append(tokens)
+        if not negative:
+            query.words.extend(w for w in word.split() if w)
+    return query
+
+
+def fts5_expression(query: Query) -> str:
+    """Return the SQLite FTS5 MATCH expression of a query."""
+
+    def phrase(tokens: list[str]) -> str:
+        return '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
+
+    expr = " AND ".join(phrase(t) for t in query.include)
+    for tokens in query.exclude:
+        expr += f" NOT {phrase(tokens)}"
+    return expr
+
+
+def tsquery_expression(query: Query) -> str:
+    """Return the PostgreSQL to_tsquery('simple', ...) expression of a query (<-> for phrases)."""
+
+    def lexeme(token: str) -> str:
+        return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    def phrase(tokens: list[str]) -> str:
+        return "(" + " <-> ".join(lexeme(t) for t in tokens) + ")"
+
+    parts = [phrase(t) for t in query.include] + [f"!{phrase(t)}" for t in query.exclude]
+    return " & ".join(parts)
