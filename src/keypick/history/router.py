@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import FileResponse, Response, StreamingResponse
+from starlette.background import BackgroundTask
 
 from keypick.api.runtime import Runtime, get_runtime
+from keypick.db import utcnow
+from keypick.export.stream import MEDIA_TYPES, atext_chunks
+from keypick.history import aggregate as history_aggregate
+from keypick.history import export as history_export
 from keypick.history import service as history_service
 from keypick.history.dependencies import data_filter
+from keypick.history.export import ExportRequest
 from keypick.history.filters import DataFilter
 
 router = APIRouter(prefix="/api/data", tags=["data"])
@@ -63,3 +70,34 @@ async def cleanup(
     """Report (dry run) or delete old posts with their comments, snapshots and hits."""
     async with runtime.sessions() as session:
         return await history_service.cleanup(session, older_than_days=older_than_days, dry_run=dry_run)
+
+
+@router.get("/aggregate", operation_id="aggregate_posts", summary="Counts per day, week, month, platform, ...")
+async def aggregate(
+    f: DataFilter = Depends(data_filter),
+    runtime: Runtime = Depends(get_runtime),
+    aggregate_by: str = Query("day", description="day, week, month, platform, author, keyword or tag."),
+    metrics: str = Query("posts,engagement,authors", description="Comma list of posts, engagement, authors."),
+    tz: str = Query("Asia/Shanghai", description="IANA time zone of the day/week/month buckets."),
+    limit: int = Query(366, ge=1, le=5000, description="At most this many buckets."),
+) -> dict[str, Any]:
+    """Return one bucket per group with the asked metrics (time groups in time order)."""
+    wanted = [m.strip() for m in metrics.split(",") if m.strip()]
+    async with runtime.sessions() as session:
+        return await history_aggregate.aggregate(session, f, group=aggregate_by, metrics=wanted, tz_name=tz,
+                                                 limit=limit)  # fmt: skip
+
+
+@router.post("/export", operation_id="export_posts", summary="Download the filtered posts (streamed).")
+async def export(req: ExportRequest, runtime: Runtime = Depends(get_runtime)) -> Response:
+    """Stream csv (UTF-8 BOM), jsonl, json or md; xlsx is written with flat memory, then sent."""
+    stamp = utcnow().strftime("%Y%m%d-%H%M%S")
+    filename = f"keypick-posts-{stamp}.{req.format}"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if req.format == "xlsx":
+        path = await history_export.write_xlsx(runtime.sessions, req)
+        return FileResponse(path, media_type=MEDIA_TYPES["xlsx"], headers=headers,
+                            background=BackgroundTask(path.unlink, missing_ok=True))  # fmt: skip
+    rows = history_export.post_rows(runtime.sessions, req, limit=req.limit)
+    chunks = (chunk.encode("utf-8") async for chunk in atext_chunks(req.format, rows, req.columns))
+    return StreamingResponse(chunks, media_type=MEDIA_TYPES[req.format], headers=headers)

@@ -1,0 +1,145 @@
+"""Streaming serialisers: rows in, text chunks out, so exports never hold the whole set in memory."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from keypick.exceptions import ValidationError
+
+FORMATS = ("csv", "jsonl", "json", "xlsx", "md")
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "jsonl": "application/x-ndjson; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+BOM = "\ufeff"
+
+
+def cell(value: Any) -> Any:
+    """Return a value a CSV or XLSX cell can hold (lists and dicts as JSON text)."""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def check_format(fmt: str) -> str:
+    """Return the format if supported; ValidationError naming the choices otherwise."""
+    fmt = fmt.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValidationError("format", f"unsupported format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    return fmt
+
+
+def _csv_line(values: Sequence[Any]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(["" if v is None else cell(v) for v in values])
+    return buffer.getvalue()
+
+
+def _md_cell(value: Any) -> str:
+    text = "" if value is None else str(cell(value))
+    return text.replace("|", "\\|").replace("\r", " ").replace("\n", "<br>")
+
+
+def head(fmt: str, columns: Sequence[str]) -> str:
+    """Return what comes before the first row."""
+    if fmt == "csv":
+        return BOM + _csv_line(columns)  # the BOM makes Excel read UTF-8 (Chinese) correctly
+    if fmt == "md":
+        return "| " + " | ".join(columns) + " |\n" + "|" + "---|" * len(columns) + "\n"
+    if fmt == "json":
+        return "["
+    if fmt == "jsonl":
+        return ""
+    raise ValidationError("format", f"{fmt} is not a text format")
+
+
+def line(fmt: str, row: dict[str, Any], columns: Sequence[str], index: int) -> str:
+    """Return one row in the format."""
+    if fmt == "csv":
+        return _csv_line([row.get(c) for c in columns])
+    if fmt == "md":
+        return "| " + " | ".join(_md_cell(row.get(c)) for c in columns) + " |\n"
+    data = json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False)
+    return data + "\n" if fmt == "jsonl" else ("," if index else "") + "\n" + data
+
+
+def tail(fmt: str) -> str:
+    """Return what comes after the last row."""
+    return "\n]\n" if fmt == "json" else ""
+
+
+def text_chunks(fmt: str, rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> Iterator[str]:
+    """Yield the export as text chunks (csv with a BOM, jsonl, json array, markdown table)."""
+    yield head(fmt, columns)
+    for index, row in enumerate(rows):
+        yield line(fmt, row, columns, index)
+    yield tail(fmt)
+
+
+async def atext_chunks(fmt: str, rows: AsyncIterator[dict[str, Any]], columns: Sequence[str]) -> AsyncIterator[str]:
+    """Async twin of text_chunks for rows read from the database in batches."""
+    yield head(fmt, columns)
+    index = 0
+    async for row in rows:
+        yield line(fmt, row, columns, index)
+        index += 1
+    yield tail(fmt)
+
+
+class XlsxWriter:
+    """Write-only workbook (flat memory): typed cells, frozen header, one sheet per record kind."""
+
+    def __init__(self) -> None:
+        from openpyxl import Workbook
+
+        self._wb = Workbook(write_only=True)
+
+    def sheet(self, title: str, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> int:
+        """Append a sheet; return its row count."""
+        ws = self._wb.create_sheet(title)
+        ws.freeze_panes = "A2"
+        ws.append(list(columns))
+        count = 0
+        for row in rows:
+            ws.append([_xlsx_cell(c, row.get(c)) for c in columns])
+            count += 1
+        return count
+
+    async def asheet(self, title: str, columns: Sequence[str], rows: AsyncIterator[dict[str, Any]]) -> int:
+        """Append a sheet from rows read asynchronously; return its row count."""
+        ws = self._wb.create_sheet(title)
+        ws.freeze_panes = "A2"
+        ws.append(list(columns))
+        count = 0
+        async for row in rows:
+            ws.append([_xlsx_cell(c, row.get(c)) for c in columns])
+            count += 1
+        return count
+
+    def save(self, path: Path) -> None:
+        """Write the workbook to a file."""
+        self._wb.save(path)
+
+
+def _xlsx_cell(column: str, value: Any) -> Any:
+    # Ids stay text (Excel would turn 4383183661430868 into 4.38E+15); times become real datetimes.
+    if value is None:
+        return None
+    if column.endswith("id") or column == "id":
+        return str(value)
+    if column.endswith("_time") and isinstance(value, str):
+        from datetime import datetime
+
+        try:
+            return datetime.fromisoformat(value).replace(tzinfo=None)
+        except ValueError:
+            return value
+    return cell(value)

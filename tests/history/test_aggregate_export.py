@@ -1,0 +1,125 @@
+"""Aggregates against hand-computed values; exports re-read (CSV with BOM, XLSX via openpyxl, JSON lines, JSON, MD)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+# engagement = likes + comments + shares (no collects in the dataset)
+E = {"p1": 13, "p2": 62, "p3": 6, "p4": 128, "p5": 1}
+
+
+async def _agg(client: Any, **params: Any) -> list[dict[str, Any]]:
+    response = await client.http.get("/api/data/aggregate", params=params)
+    assert response.status_code == 200, response.text
+    buckets: list[dict[str, Any]] = response.json()["buckets"]
+    return buckets
+
+
+async def test_by_day_in_china_time(history: Any) -> None:
+    assert await _agg(history, aggregate_by="day") == [
+        {"key": "2026-10-22", "posts": 1, "engagement": E["p5"], "authors": 1},
+        {"key": "2026-11-21", "posts": 1, "engagement": E["p4"], "authors": 1},
+        {"key": "2026-11-28", "posts": 1, "engagement": E["p3"], "authors": 1},
+        {"key": "2026-11-29", "posts": 1, "engagement": E["p2"], "authors": 1},
+        {"key": "2026-11-30", "posts": 1, "engagement": E["p1"], "authors": 1},
+    ]
+
+
+async def test_time_zone_moves_the_day(history: Any) -> None:
+    # Every post was published at 12:00 UTC: 02:00 the next day at UTC+14.
+    keys = [b["key"] for b in await _agg(history, aggregate_by="day", tz="Pacific/Kiritimati", metrics="posts")]
+    assert keys == ["2026-10-23", "2026-11-22", "2026-11-29", "2026-11-30", "2026-12-01"]
+
+
+async def test_by_week_and_month(history: Any) -> None:
+    weeks = await _agg(history, aggregate_by="week", metrics="posts")
+    assert weeks == [{"key": "2026-10-19", "posts": 1}, {"key": "2026-11-16", "posts": 1},
+                     {"key": "2026-11-23", "posts": 2}, {"key": "2026-11-30", "posts": 1}]  # fmt: skip
+    months = await _agg(history, aggregate_by="month", metrics="posts,engagement")
+    assert months == [{"key": "2026-10", "posts": 1, "engagement": 1},
+                      {"key": "2026-11", "posts": 4, "engagement": 13 + 62 + 6 + 128}]  # fmt: skip
+
+
+async def test_by_platform_author_tag(history: Any) -> None:
+    platforms = await _agg(history, aggregate_by="platform", metrics="posts,engagement")
+    assert platforms == [{"key": "weibo", "posts": 2, "engagement": 75},
+                         {"key": "xiaohongshu", "posts": 2, "engagement": 134},
+                         {"key": "bilibili", "posts": 1, "engagement": 1}]  # fmt: skip
+    tags = await _agg(history, aggregate_by="tag", metrics="posts")
+    assert tags[0] == {"key": "咖啡", "posts": 2}
+    assert {t["key"] for t in tags} == {"咖啡", "速溶", "拿铁", "器具"}
+    authors = await _agg(history, aggregate_by="author", metrics="posts", platforms="weibo")
+    assert sorted(a["key"] for a in authors) == ["作者p1", "作者p2"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"aggregate_by": "hour"}, "aggregate_by"), ({"metrics": "likes"}, "metrics"), ({"tz": "Mars/Base"}, "tz")],
+)
+async def test_bad_aggregate(history: Any, params: dict[str, Any], field: str) -> None:
+    response = await history.http.get("/api/data/aggregate", params=params)
+    assert response.status_code == 422 and field in response.json()["error"]["message"]
+
+
+async def _export(client: Any, **body: Any) -> bytes:
+    response = await client.http.post("/api/data/export", json=body)
+    assert response.status_code == 200, response.text
+    assert "attachment" in response.headers["content-disposition"]
+    return bytes(response.content)
+
+
+async def test_csv_has_bom_and_text_ids(history: Any) -> None:
+    raw = await _export(history, format="csv", fields=["id", "platform", "content", "likes", "tags"])
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert {r["id"] for r in rows} == {"p1", "p2", "p3", "p4", "p5"}
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["p2"]["content"] == "速溶咖啡也能喝，但手冲咖啡更好" and by_id["p2"]["likes"] == "50"
+    assert json.loads(by_id["p2"]["tags"]) == ["咖啡", "速溶"]
+
+
+async def test_xlsx_posts_and_comments_sheets(history: Any) -> None:
+    raw = await _export(history, format="xlsx", include_comments=True, platforms="weibo")
+    book = load_workbook(io.BytesIO(raw))
+    assert book.sheetnames == ["posts", "comments"]
+    posts = book["posts"]
+    header, *rows = list(posts.values)
+    assert posts.freeze_panes == "A2"
+    record = dict(zip(header, rows[0], strict=True))
+    assert isinstance(record["id"], str) and isinstance(record["likes"], int)
+    assert record["publish_time"].year == 2026, "times are real datetime cells"
+    assert len(rows) == 2
+    comments = list(book["comments"].values)
+    assert len(comments) == 3 and comments[1][comments[0].index("post_id")] == "p2"
+
+
+async def test_jsonl_json_md_and_limit(history: Any) -> None:
+    lines = (await _export(history, format="jsonl", limit=3)).decode().splitlines()
+    assert len(lines) == 3 and all("id" in json.loads(line) for line in lines)
+    array = json.loads(await _export(history, format="json", fields="id,likes", min_likes=10))
+    assert sorted(array, key=lambda r: r["id"]) == [{"id": "p1", "likes": 10}, {"id": "p2", "likes": 50},
+                                                     {"id": "p4", "likes": 100}]  # fmt: skip
+    md = (await _export(history, format="md", fields=["id", "content"], platforms="xhs")).decode()
+    assert md.splitlines()[0] == "| id | content |" and md.count("\n") == 4
+    empty = json.loads(await _export(history, format="json", platforms="zhihu"))
+    assert empty == []
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"format": "pdf"}, "format"),
+        ({"fields": ["nope"]}, "fields"),
+        ({"limit": 0}, "limit"),
+        ({"colour": 1}, "colour"),
+    ],
+)
+async def test_bad_export(history: Any, body: dict[str, Any], field: str) -> None:
+    response = await history.http.post("/api/data/export", json=body)
+    assert response.status_code == 422 and field in response.json()["error"]["message"]
