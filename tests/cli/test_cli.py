@@ -81,7 +81,6 @@ def test_crawl_failure_exit_code_and_summary(env: Path, sandbox: Any) -> None:
     [
         (["crawl", "weibo", "咖啡", "--max", "0"], "max_results"),
         (["crawl", "myspace", "咖啡"], "unknown platform"),
-        (["crawl", "xhs", "咖啡"], "not available"),
         (["crawl", "weibo", "咖啡", "--since", "2w"], "not a time range"),
         (["crawl", "weibo", "咖啡", "--out", "x.pdf"], "unsupported file type"),
         (["tasks", "show", "nope"], "does not exist"),
@@ -151,3 +150,23 @@ def test_accounts_cli(env: Path) -> None:
     assert removed.exit_code == 0 and "deleted 1" in removed.output
     none = runner.invoke(app, ["accounts", "remove", "weibo", "--id", "1"])
     assert none.exit_code == 1
+
+
+def test_search_export_stats_after_a_crawl(env: Path) -> None:
+    assert runner.invoke(app, ["crawl", "weibo", "咖啡", "--max", "12"]).exit_code == 0
+    found = runner.invoke(app, ["search", "咖啡", "--json", "--limit", "5"])
+    assert found.exit_code == 0, found.output
+    rows = [json.loads(line) for line in found.output.splitlines()]
+    assert len(rows) == 5 and all("<mark>" in r["snippet"] for r in rows)
+    nothing = runner.invoke(app, ["search", "不存在的词语组合"])
+    assert nothing.exit_code == 0 and "0 match(es)" in nothing.output
+    out = env / "all.xlsx"
+    exported = runner.invoke(app, ["export", str(out), "--platform", "wb"])
+    assert exported.exit_code == 0, exported.output
+    assert len(list(load_workbook(out)["posts"].values)) == 13
+    csv_out = env / "all.csv"
+    assert "(12 posts)" in runner.invoke(app, ["export", str(csv_out)]).output
+    stats = runner.invoke(app, ["stats"])
+    assert stats.exit_code == 0 and "12 posts" in stats.output and "weibo" in stats.output
+    bad = runner.invoke(app, ["stats", "--platform", "myspace"])
+    assert bad.exit_code == 2 and "unknown platform" in bad.output

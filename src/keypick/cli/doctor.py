@@ -16,8 +16,16 @@ from keypick.crawler.http import sandbox_route
 from keypick.db import create_engine
 from keypick.platforms import registry
 
-#: One cheap public URL per platform for the reachability probe.
-PROBES = {"weibo": "https://m.weibo.cn/api/config"}
+#: One cheap public URL per platform for the reachability probe (any HTTP answer means reachable).
+PROBES = {
+    "weibo": "https://m.weibo.cn/api/config",
+    "xiaohongshu": "https://edith.xiaohongshu.com/",
+    "douyin": "https://www.douyin.com/",
+    "kuaishou": "https://www.kuaishou.com/",
+    "bilibili": "https://api.bilibili.com/x/web-interface/nav",
+    "tieba": "https://tieba.baidu.com/",
+    "zhihu": "https://www.zhihu.com/",
+}
 Row = tuple[str, str, str]  # check, result (ok/warn/fail), detail
 
 
@@ -82,6 +90,29 @@ async def _reach(cfg: Settings) -> list[Row]:
     return rows
 
 
+async def _accounts(cfg: Settings) -> Row:
+    from keypick.accounts import service as account_service
+    from keypick.db import session_factory, utcnow
+
+    engine = create_engine(cfg.resolved_database_url)
+    try:
+        async with session_factory(engine)() as session:
+            rows = await account_service.list_accounts(session)
+    except Exception as exc:
+        return ("accounts", "warn", f"cannot read accounts: {type(exc).__name__}")
+    finally:
+        await engine.dispose()
+    if not rows:
+        return ("accounts", "ok", "none stored (Weibo, Bilibili and Tieba search work without one)")
+    now = utcnow()
+    per: dict[str, list[int]] = {}
+    for r in rows:
+        per.setdefault(r.platform, [0, 0])[0] += 1
+        per[r.platform][1] += int(account_service.healthy(r, now))
+    detail = ", ".join(f"{p}: {h}/{n} healthy" for p, (n, h) in sorted(per.items()))
+    return ("accounts", "ok" if all(h for _, h in per.values()) else "warn", detail)
+
+
 def doctor() -> None:
     """Print a table of checks; exit 1 if any failed."""
     import asyncio
@@ -92,7 +123,7 @@ def doctor() -> None:
         rows = _config(cfg)
         rows.append(await _database(cfg))
         rows.append(await _redis(cfg))
-        rows.append(("accounts", "ok", "no platform accounts configured (Weibo search works without one)"))
+        rows.append(await _accounts(cfg))
         rows += await _reach(cfg)
         return rows
 

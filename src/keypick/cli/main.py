@@ -14,6 +14,7 @@ from keypick import __version__, migrate
 from keypick.cli import accounts as accounts_cmd
 from keypick.cli import crawl as crawl_cmd
 from keypick.cli import doctor as doctor_cmd
+from keypick.cli import history as history_cmd
 from keypick.cli import parse as parse_cmd
 from keypick.cli import tasks as tasks_cmd
 from keypick.cli.common import console, fail, ready_runtime, run, settings
@@ -28,6 +29,9 @@ app.add_typer(accounts_cmd.app, name="accounts")
 app.command("crawl")(crawl_cmd.crawl)
 app.command("parse")(parse_cmd.parse)
 app.command("doctor")(doctor_cmd.doctor)
+app.command("search")(history_cmd.search)
+app.command("export")(history_cmd.export)
+app.command("stats")(history_cmd.stats)
 
 
 @app.command()

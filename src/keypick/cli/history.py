@@ -1,0 +1,129 @@
+"""`keypick search`, `keypick export`, `keypick stats`: the stored history from the command line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError as PydanticValidationError
+from rich.table import Table
+
+from keypick.cli.common import console, fail, ready_runtime, run, settings
+from keypick.export import exporters
+from keypick.history import export as history_export
+from keypick.history import service as history_service
+from keypick.history.filters import DataFilter
+
+PlatformOpt = Annotated[list[str] | None, typer.Option("--platform", "-p", help="Platform (repeatable).")]
+TaskOpt = Annotated[list[str] | None, typer.Option("--task", help="Task id (repeatable).")]
+KeywordOpt = Annotated[list[str] | None, typer.Option("--keyword", "-k", help="Crawl keyword (repeatable).")]
+
+
+def _filter(platform: list[str] | None, task: list[str] | None, keyword: list[str] | None) -> DataFilter:
+    try:
+        return DataFilter(platforms=platform or [], task_ids=task or [], keywords=keyword or [])
+    except PydanticValidationError as exc:
+        first = exc.errors()[0]
+        fail(f"{first['loc'][0]}: {first['msg'].removeprefix('Value error, ')}")
+        raise
+
+
+def search(
+    query: Annotated[str, typer.Argument(help='Words, "quoted phrases", -exclusions (Chinese is segmented).')],
+    platform: PlatformOpt = None,
+    task: TaskOpt = None,
+    keyword: KeywordOpt = None,
+    limit: Annotated[int, typer.Option(help="How many results.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+) -> None:
+    """Full-text search of the stored posts, best match first."""
+    f = _filter(platform, task, keyword)
+    cfg = settings()
+
+    async def main() -> dict[str, Any]:
+        runtime = await ready_runtime(cfg)
+        async with runtime.sessions() as session:
+            found = await history_service.search(session, query, f, sort="relevant", limit=limit, offset=0)
+        await runtime.aclose()
+        return found
+
+    found = run(main())
+    if as_json:
+        for item in found["results"]:
+            typer.echo(json.dumps(item, ensure_ascii=False))
+        return
+    console.print(f"{found['total']} match(es) for {query!r}", highlight=False)
+    for item in found["results"]:
+        snippet = item["snippet"].replace("<mark>", "[bold yellow]").replace("</mark>", "[/]")
+        console.print(f"[cyan]{item['platform']}[/] {item['id']}  ♥{item['likes'] or 0}  {snippet}", soft_wrap=True)
+
+
+def export(
+    out: Annotated[Path, typer.Argument(help="FILE.csv, .jsonl, .json, .md or .xlsx")],
+    platform: PlatformOpt = None,
+    task: TaskOpt = None,
+    keyword: KeywordOpt = None,
+    comments: Annotated[bool, typer.Option("--comments", help="XLSX: add a comments sheet.")] = False,
+) -> None:
+    """Export stored posts (streamed: memory stays flat for any size)."""
+    try:
+        fmt = exporters.format_of(out)
+    except Exception as exc:
+        fail(str(getattr(exc, "message", exc)))
+    f = _filter(platform, task, keyword)
+    request = history_export.ExportRequest(**f.model_dump(), format=fmt, include_comments=comments)
+    cfg = settings()
+
+    async def main() -> int:
+        runtime = await ready_runtime(cfg)
+        if fmt == "xlsx":
+            path = await history_export.write_xlsx(runtime.sessions, request)
+            path.replace(out)
+            count = -1
+        else:
+            from keypick.export.stream import atext_chunks
+
+            count = 0
+
+            async def counted() -> AsyncIterator[dict[str, Any]]:
+                nonlocal count
+                async for row in history_export.post_rows(runtime.sessions, f):
+                    count += 1
+                    yield row
+
+            with out.open("w", encoding="utf-8", newline="") as fh:
+                async for chunk in atext_chunks(fmt, counted(), request.columns):
+                    fh.write(chunk)
+        await runtime.aclose()
+        return count
+
+    count = run(main())
+    console.print(f"wrote {out}" + (f" ({count} posts)" if count >= 0 else ""), soft_wrap=True, highlight=False)
+
+
+def stats(platform: PlatformOpt = None, task: TaskOpt = None, keyword: KeywordOpt = None) -> None:
+    """Counts and time ranges of the stored history, per platform."""
+    f = _filter(platform, task, keyword)
+    cfg = settings()
+
+    async def main() -> dict[str, Any]:
+        runtime = await ready_runtime(cfg)
+        async with runtime.sessions() as session:
+            body = await history_service.stats(session, f)
+        await runtime.aclose()
+        return body
+
+    body = run(main())
+    console.print(f"{body['posts']} posts · {body['comments']} comments · {body['authors']} authors · "
+                  f"engagement {body['engagement']}")  # fmt: skip
+    console.print(f"published {body['published_from'] or '-'} → {body['published_to'] or '-'}", highlight=False)
+    table = Table(title="per platform")
+    table.add_column("platform")
+    table.add_column("posts", justify="right")
+    table.add_column("engagement", justify="right")
+    for name, item in sorted(body["by_platform"].items()):
+        table.add_row(name, str(item["posts"]), str(item["engagement"]))
+    console.print(table)
