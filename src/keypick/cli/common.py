@@ -38,10 +38,21 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     raise typer.Exit(code)
 
 
+_OPEN: list[Runtime] = []
+
+
 def run(coro: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine, turning KeyPick errors into a clean CLI error."""
+    """Run a coroutine, turning KeyPick errors into a clean CLI error; runtimes it opened are always closed."""
+
+    async def guarded() -> T:
+        try:
+            return await coro
+        finally:
+            while _OPEN:
+                await _OPEN.pop().aclose()
+
     try:
-        return asyncio.run(coro)
+        return asyncio.run(guarded())
     except KeyPickError as exc:
         fail(exc.message)
         raise  # unreachable: fail() raises
@@ -50,6 +61,7 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 async def ready_runtime(cfg: Settings) -> Runtime:
     """Build the runtime and bring the database schema up to date."""
     runtime = Runtime.build(cfg)
+    _OPEN.append(runtime)
     await migrate.upgrade(runtime.engine)
     return runtime
 

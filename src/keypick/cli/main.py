@@ -19,6 +19,8 @@ from keypick.cli import parse as parse_cmd
 from keypick.cli import tasks as tasks_cmd
 from keypick.cli.common import console, fail, ready_runtime, run, settings
 from keypick.exceptions import ConfigError
+from keypick.insights import cli as insights_cmd
+from keypick.reports import cli as report_cmd
 
 app = typer.Typer(help="KeyPick: collect and understand social-media conversation by keyword.",
                   no_args_is_help=True, add_completion=False)  # fmt: skip
@@ -32,6 +34,8 @@ app.command("doctor")(doctor_cmd.doctor)
 app.command("search")(history_cmd.search)
 app.command("export")(history_cmd.export)
 app.command("stats")(history_cmd.stats)
+app.command("insights")(insights_cmd.insights)
+app.command("report")(report_cmd.report)
 
 
 @app.command()
