@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
@@ -20,7 +21,15 @@ from keypick.exceptions import ConfigError
         ({"X-API-Key": "k-two"}, 200),
         ({"Authorization": "Bearer k-two"}, 200),
         ({"Authorization": "Bearer wrong"}, 401),
-        ({"Authorization": "k-one"}, 401),
+        ({"Authorization": "k-one"}, 200),
+        ({"Authorization": "Basic k-one"}, 200),
+        ({"Authorization": "Bearer Bearer k-one"}, 200),
+        ({"Authorization": "bearer  basic k-two"}, 200),
+        ({"Authorization": "Basic " + base64.b64encode(b"dify:k-one").decode()}, 200),
+        ({"Authorization": "Basic " + base64.b64encode(b"dify:nope").decode()}, 401),
+        ({"Authorization": "Bearer"}, 401),
+        ({"X-API-Key": "Bearer k-one"}, 200),
+        ({"Authorization": "k-one-and-more"}, 401),
         ({"X-Internal-Key": "gateway-secret"}, 200),
         ({"X-Internal-Key": "k-one"}, 401),
     ],
@@ -34,6 +43,12 @@ async def test_keys(api: Any, headers: dict[str, str], status: int) -> None:
             assert "k-one" not in response.text
         # Health stays open for load balancers.
         assert (await c.http.get("/health")).status_code == 200
+
+
+@pytest.mark.parametrize(("query", "status"), [("key=k-one", 200), ("key=wrong", 401), ("key=", 401)])
+async def test_query_key(api: Any, query: str, status: int) -> None:
+    async with api(workers=0, api_keys_raw="k-one") as c:
+        assert (await c.http.get(f"/api/crawl/tasks?{query}")).status_code == status
 
 
 def test_production_needs_keys(tmp_path: Any) -> None:
