@@ -13,8 +13,14 @@ from keypick.accounts import router as accounts_router
 from keypick.api import auth, errors, health
 from keypick.api.runtime import Runtime
 from keypick.config import Settings
+from keypick.dify import docs as dify_docs
+from keypick.dify import retrieval as dify_retrieval
+from keypick.dify import router as dify_router
 from keypick.harimport import router as har_router
 from keypick.history import router as history_router
+from keypick.insights import router as insights_router
+from keypick.process import router as process_router
+from keypick.reports import router as reports_router
 from keypick.tasks import router as tasks_router
 
 log = logging.getLogger("keypick")
@@ -49,6 +55,8 @@ def create_app(settings: Settings, *, workers: int | None = None) -> FastAPI:
         description="Collect public posts by keyword from Chinese social platforms, keep a searchable "
         "history, and serve it to Dify, agents and people.",
         lifespan=lifespan,
+        servers=[{"url": settings.public_url}] if settings.public_url else None,
+        root_path_in_servers=False,
     )
     app.state.runtime = runtime
     errors.install(app)
@@ -61,4 +69,10 @@ def create_app(settings: Settings, *, workers: int | None = None) -> FastAPI:
     app.include_router(accounts_router.router, dependencies=[Depends(require_key)])
     app.include_router(har_router.router, dependencies=[Depends(require_key)])
     app.include_router(history_router.router, dependencies=[Depends(require_key)])
+    app.include_router(dify_router.router, dependencies=[Depends(require_key)])
+    app.include_router(dify_retrieval.router, dependencies=[Depends(require_key)])
+    dify_docs.install(app, settings)
+    app.include_router(process_router.router, dependencies=[Depends(require_key)])
+    app.include_router(insights_router.router, dependencies=[Depends(require_key)])
+    app.include_router(reports_router.router, dependencies=[Depends(require_key)])
     return app

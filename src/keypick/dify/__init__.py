@@ -1,0 +1,1 @@
+"""Dify integration: flat tool endpoints with bounded waits, a Dify-ready OpenAPI document, External Knowledge API."""

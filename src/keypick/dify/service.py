@@ -1,0 +1,90 @@
+"""Dify-facing behaviour: dedupe retried crawls, wait a bounded time, compact posts for an LLM context."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from keypick.db import utcnow
+from keypick.enums import SortBy, TaskStatus
+from keypick.tasks import results as task_results
+from keypick.tasks import service as task_service
+from keypick.tasks.models import TaskRow
+from keypick.tasks.schemas import CrawlRequest
+
+#: A crawl with the same parameters created this recently is the same crawl (Dify retries on 429/5xx).
+DEDUPE_WINDOW = timedelta(minutes=10)
+
+
+async def recent_twin(session: AsyncSession, request: CrawlRequest) -> TaskRow | None:
+    """Return a task created within the window with exactly these parameters (not failed or cancelled)."""
+    params = request.model_dump(mode="json")
+    rows = await session.scalars(
+        select(TaskRow)
+        .where(TaskRow.created_at >= utcnow() - DEDUPE_WINDOW, TaskRow.platform == request.platform,
+               TaskRow.status.notin_([TaskStatus.FAILED, TaskStatus.CANCELLED]))
+        .order_by(TaskRow.created_at.desc()).limit(50)
+    )  # fmt: skip
+    return next((t for t in rows if t.params == params), None)
+
+
+async def wait_until_done(sessions: async_sessionmaker[AsyncSession], task_id: str, seconds: float) -> TaskRow:
+    """Poll the task row until it ends or `seconds` pass; return the last row seen."""
+    deadline = time.monotonic() + max(0.0, seconds)
+    while True:
+        async with sessions() as session:
+            task = await task_service.get(session, task_id=task_id)
+        if TaskStatus(task.status).finished or time.monotonic() >= deadline:
+            return task
+        await asyncio.sleep(min(0.5, max(0.05, deadline - time.monotonic())))
+
+
+def compact(post: dict[str, Any], *, text_chars: int) -> dict[str, Any]:
+    """Return the small shape an LLM needs: id, platform, title, text (truncated), url, author, time, counts."""
+    text = post.get("content") or ""
+    return {
+        "id": post["id"], "platform": post["platform"], "title": post.get("title") or "",
+        "text": text if len(text) <= text_chars else text[: text_chars - 1] + "…",
+        "url": post.get("url") or "", "author": post.get("author") or "",
+        "publish_time": post.get("publish_time") or "", "likes": post.get("likes"),
+        "comments": post.get("comments"), "shares": post.get("shares"), "collects": post.get("collects"),
+    }  # fmt: skip
+
+
+async def task_answer(
+    sessions: async_sessionmaker[AsyncSession],
+    task: TaskRow,
+    *,
+    base_url: str,
+    max_posts: int,
+    page: int,
+    text_chars: int,
+    sort_by: SortBy,
+) -> dict[str, Any]:
+    """Return the JSON object Dify gets: status, counts, compact posts, and how to poll if not done."""
+    async with sessions() as session:
+        total, items = await task_results.task_results(
+            session, task_id=task.id, sort_by=sort_by, limit=max_posts, offset=(page - 1) * max_posts
+        )
+        units = await task_service.units(session, task_id=task.id)
+    done = TaskStatus(task.status).finished
+    answer: dict[str, Any] = {
+        "task_id": task.id, "status": task.status, "done": done, "progress": round(task.progress, 3),
+        "total_posts": total, "page": page, "returned": len(items),
+        "has_more": page * max_posts < total, "error": task.error or "",
+        "keywords": [{"keyword": u.keyword, "posts": u.new_items, "stop_reason": u.stop_reason or ""} for u in units],
+        "posts": [compact(item, text_chars=text_chars) for item in items],
+    }  # fmt: skip
+    if not done:
+        answer["next_step"] = (
+            f"Not finished yet. Call get_crawl_task with task_id={task.id} in a few seconds "
+            f"(GET {base_url}/api/tools/dify/task/{task.id})."
+        )
+    elif answer["has_more"]:
+        answer["next_step"] = f"More posts: call get_crawl_task with task_id={task.id} and page={page + 1}."
+    return answer
