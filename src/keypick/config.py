@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     sandbox_url: str = ""
     public_url: str = ""
 
+    metrics_port: int = Field(0, ge=0, le=65535, description="Also serve /metrics on this port (Fly: 9091); 0: off.")
     dify_text_chars: int = Field(300, ge=20, le=5000, description="Post text length in Dify/MCP answers.")
     workers: int = Field(2, ge=0, le=64, description="Tasks run at once by one process (0: API only).")
     task_lease_seconds: float = Field(30.0, gt=0, description="A running task not heartbeating is resumed.")

@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.responses import Response
 
-from keypick import __version__, migrate
+from keypick import __version__, metrics, migrate
 from keypick.accounts import router as accounts_router
-from keypick.api import auth, errors, health
+from keypick.api import auth, errors, health, metrics_server
 from keypick.api.runtime import Runtime
 from keypick.config import Settings
 from keypick.dify import docs as dify_docs
@@ -42,9 +43,12 @@ def create_app(settings: Settings, *, workers: int | None = None) -> FastAPI:
         pool = runtime.make_pool(concurrency) if concurrency > 0 else None
         if pool:
             pool.start()
+        exporter = metrics_server.start(runtime) if settings.metrics_port else None
         try:
             yield
         finally:
+            if exporter:
+                exporter.cancel()
             if pool:
                 await pool.stop()
             await runtime.aclose()
@@ -63,6 +67,12 @@ def create_app(settings: Settings, *, workers: int | None = None) -> FastAPI:
 
     async def require_key(request: Request) -> None:
         auth.check(request, settings)
+
+    app.middleware("http")(metrics.middleware)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus() -> Response:
+        return await metrics.endpoint(runtime.sessions)
 
     app.include_router(health.router)
     app.include_router(tasks_router.router, dependencies=[Depends(require_key)])

@@ -10,7 +10,6 @@ raises typed errors; what it returns is what `fetch` returns.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -20,12 +19,10 @@ import httpx
 from keypick.browser.base import BrowserFetcher, BrowserRequest
 from keypick.crawler.ratelimit import Slot
 from keypick.exceptions import ConfigError, PlatformError, ServerError, TransportError
+from keypick.metrics import PLATFORM_REQUESTS
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-
-#: Outcome counters per (platform, outcome); exported as metrics.
-OUTCOMES: Counter[tuple[str, str]] = Counter()
 
 
 def sandbox_route(url: str, sandbox_url: str) -> str:
@@ -91,14 +88,14 @@ class PlatformHttp:
                         response = await self._send(method, target, params, headers, content, endpoint)
                 result = check(response)
             except PlatformError as exc:
-                OUTCOMES[(self.platform, exc.code)] += 1
+                PLATFORM_REQUESTS.labels(self.platform, exc.code).inc()
                 if not exc.retryable or attempt >= self.slot.politeness.max_retries:
                     raise
                 delay = self.slot.backoff(attempt, exc.retry_after)
                 log.warning("%s %s: %s; retry %d in %.1fs", self.platform, endpoint, exc.code, attempt + 1, delay)
                 attempt += 1
                 continue
-            OUTCOMES[(self.platform, "ok")] += 1
+            PLATFORM_REQUESTS.labels(self.platform, "ok").inc()
             return result
 
     async def _send_in_page(

@@ -14,6 +14,7 @@ from keypick.content.models import PostRow
 from keypick.content.schemas import Author, Comment, Post
 from keypick.enums import StopReason
 from keypick.exceptions import PlatformError
+from keypick.metrics import ITEMS
 from keypick.platforms.base import Cursor, PlatformAdapter, SearchOptions
 from keypick.tasks import service as task_service
 from keypick.tasks.filters import PostFilter
@@ -168,6 +169,8 @@ async def commit_page(
     new, dupes = await task_service.record_hits(
         session, task_id=work.task_id, unit=unit, post_pks=[pks[p.id] for p in collected.posts], now=now
     )
+    ITEMS.labels(unit.platform, "post").inc(new)
+    ITEMS.labels(unit.platform, "comment").inc(written)
     row = await session.get(TaskUnitRow, unit.id)
     task = await session.get(TaskRow, work.task_id)
     assert row is not None and task is not None
