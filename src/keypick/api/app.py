@@ -22,6 +22,7 @@ from keypick.history import router as history_router
 from keypick.insights import router as insights_router
 from keypick.process import router as process_router
 from keypick.reports import router as reports_router
+from keypick.tasks import internal as tasks_internal
 from keypick.tasks import router as tasks_router
 
 log = logging.getLogger("keypick")
@@ -75,6 +76,7 @@ def create_app(settings: Settings, *, workers: int | None = None) -> FastAPI:
         return await metrics.endpoint(runtime.sessions)
 
     app.include_router(health.router)
+    app.include_router(tasks_internal.router)
     app.include_router(tasks_router.router, dependencies=[Depends(require_key)])
     app.include_router(accounts_router.router, dependencies=[Depends(require_key)])
     app.include_router(har_router.router, dependencies=[Depends(require_key)])

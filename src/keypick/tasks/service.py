@@ -45,16 +45,22 @@ def _owner_is_dead(owner: str | None) -> bool:
     return False
 
 
-async def create(session: AsyncSession, *, request: CrawlRequest, idempotency_key: str | None) -> tuple[TaskRow, bool]:
-    """Create a pending task (or return the one made with the same Idempotency-Key); (row, created)."""
+async def create(
+    session: AsyncSession, *, request: CrawlRequest, idempotency_key: str | None, task_id: str | None = None
+) -> tuple[TaskRow, bool]:
+    """Create a pending task (or return the one made with the same Idempotency-Key or id); (row, created)."""
     params = request.model_dump(mode="json")
+    if task_id is not None:
+        existing_task = await session.get(TaskRow, task_id)
+        if existing_task is not None:
+            return _same_request(existing_task, params, f"task id {task_id}"), False
     if idempotency_key:
         existing = await session.scalar(select(TaskRow).where(TaskRow.idempotency_key == idempotency_key))
         if existing is not None:
-            return _same_request(existing, params, idempotency_key), False
+            return _same_request(existing, params, f"Idempotency-Key {idempotency_key}"), False
     now = utcnow()
     task = TaskRow(
-        id=uuid.uuid4().hex,
+        id=task_id or uuid.uuid4().hex,
         status=TaskStatus.PENDING,
         platform=request.platform,
         keywords=list(request.keywords),
@@ -79,19 +85,25 @@ async def create(session: AsyncSession, *, request: CrawlRequest, idempotency_ke
         session.add(TaskEventRow(task_id=task.id, at=now, kind="created", message="task created", data={}))
         await session.commit()
     except IntegrityError:
-        # Two requests with the same key raced; the other one won.
+        # Two requests with the same key (or task id) raced; the other one won.
         await session.rollback()
-        existing = await session.scalar(select(TaskRow).where(TaskRow.idempotency_key == idempotency_key))
+        existing = (
+            await session.get(TaskRow, task_id)
+            if task_id
+            else await session.scalar(select(TaskRow).where(TaskRow.idempotency_key == idempotency_key))
+        )
         if existing is None:
             raise
-        return _same_request(existing, params, idempotency_key or ""), False
+        return _same_request(
+            existing, params, f"task id {task_id}" if task_id else f"Idempotency-Key {idempotency_key}"
+        ), False
     return task, True
 
 
 def _same_request(task: TaskRow, params: dict[str, Any], key: str) -> TaskRow:
     if task.params != params:
         raise Conflict(
-            f"Idempotency-Key {key!r} was already used for a different crawl request",
+            f"{key} was already used for a different crawl request",
             details={"task_id": task.id},
         )
     return task
