@@ -169,7 +169,7 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
     def build(**overrides: Any) -> Settings:
         fast = {"min_interval": 0.0, "jitter": 0.0, "backoff_base": 0.05, "backoff_max": 0.2, "max_retries": 2}
         platforms = ("xiaohongshu", "douyin", "kuaishou", "bilibili", "weibo", "tieba", "zhihu")
-        values: dict[str, Any] = {"data_dir": tmp_path / "data", "task_lease_seconds": 3.0}
+        values: dict[str, Any] = {"data_dir": tmp_path / "data", "task_lease_seconds": 15.0}
         values.update({p: fast for p in platforms})
         values.update(overrides)
         return Settings(**values)

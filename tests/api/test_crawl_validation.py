@@ -11,7 +11,6 @@ GOOD: dict[str, Any] = {"platform": "weibo", "keywords": ["咖啡"]}
 CASES: list[tuple[dict[str, Any], str, str]] = [
     ({"platform": "myspace"}, "platform", "unknown platform"),
     ({"platform": ""}, "platform", "unknown platform"),
-    ({"platform": "xhs"}, "platform", "not available in this version"),
     ({"keywords": []}, "keywords", "at least 1"),
     ({"keywords": [""]}, "keywords", "must not be empty"),
     ({"keywords": ["咖啡", " "]}, "keywords", "must not be empty"),

@@ -25,19 +25,34 @@ async def _starts(slot: Slot, n: int) -> list[float]:
     return starts
 
 
-async def test_min_interval_spaces_request_starts() -> None:
-    slot = Slot("weibo", Politeness(min_interval=0.05, jitter=0, concurrency=4))
-    starts = sorted(await _starts(slot, 5))
-    gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert all(gap >= 0.045 for gap in gaps), gaps
+async def test_min_interval_spaces_request_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Five requests at once with room for four in flight: each start is reserved min_interval after the last.
+    delays: list[float] = []
+
+    async def record(seconds: float) -> None:
+        delays.append(round(seconds, 6))
+
+    monkeypatch.setattr("keypick.crawler.ratelimit.asyncio.sleep", record)
+    slot = Slot("weibo", Politeness(min_interval=0.05, jitter=0, concurrency=4), clock=lambda: 10.0)
+    await _starts(slot, 5)
+    assert sorted(delays) == [0.05, 0.1, 0.15, 0.2]  # the first starts at once (no sleep)
 
 
-async def test_jitter_stays_within_bounds() -> None:
-    slot = Slot("weibo", Politeness(min_interval=0.01, jitter=0.03, concurrency=1), rng=random.Random(7))
-    starts = await _starts(slot, 6)
-    gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert all(0.009 <= gap <= 0.06 for gap in gaps), gaps
-    assert len({round(g, 3) for g in gaps}) > 1, "jitter varies the gaps"
+async def test_jitter_stays_within_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Deterministic: a frozen clock and a recording sleep show the delays the slot asks for.
+    delays: list[float] = []
+
+    async def record(seconds: float) -> None:
+        delays.append(seconds)
+
+    monkeypatch.setattr("keypick.crawler.ratelimit.asyncio.sleep", record)
+    slot = Slot("weibo", Politeness(min_interval=0.01, jitter=0.03), clock=lambda: 100.0, rng=random.Random(7))
+    for _ in range(6):
+        async with slot.acquire():
+            pass
+    gaps = [b - a for a, b in itertools.pairwise([0.0, *delays])]
+    assert all(0.01 <= gap <= 0.04 for gap in gaps), gaps
+    assert len({round(g, 4) for g in gaps}) > 1, "jitter varies the gaps"
 
 
 async def test_concurrency_limit() -> None:

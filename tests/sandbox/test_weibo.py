@@ -237,5 +237,5 @@ async def test_login_check_reflects_the_cookie(client: httpx.AsyncClient) -> Non
 
 async def test_health(client: httpx.AsyncClient) -> None:
     health = (await client.get("/_sandbox/health")).json()
-    assert health["status"] == "ok" and health["platforms"] == ["m.weibo.cn"] and health["pages"] == 5
+    assert health["status"] == "ok" and "m.weibo.cn" in health["platforms"] and health["pages"] == 5
     assert health["anchor"] == ANCHOR.isoformat()

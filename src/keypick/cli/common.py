@@ -15,6 +15,7 @@ from keypick import logs, migrate
 from keypick.api.runtime import Runtime
 from keypick.config import Settings, load_settings
 from keypick.exceptions import KeyPickError
+from keypick.search import tokenize
 
 T = TypeVar("T")
 console = Console()
@@ -63,6 +64,7 @@ async def ready_runtime(cfg: Settings) -> Runtime:
     runtime = Runtime.build(cfg)
     _OPEN.append(runtime)
     await migrate.upgrade(runtime.engine)
+    await asyncio.to_thread(tokenize.warm)
     return runtime
 
 

@@ -93,6 +93,10 @@ def worker(
         runtime = await ready_runtime(cfg)
         pool = runtime.make_pool(concurrency or cfg.workers or 1)
         pool.start()
+        if cfg.metrics_port:
+            from keypick.api import metrics_server
+
+            metrics_server.start(runtime)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -137,8 +137,14 @@ async def list_tasks(
     return int(total or 0), list(rows)
 
 
-async def claim_next(session: AsyncSession, *, owner: str, lease: float) -> TaskRow | None:
-    """Take the oldest runnable task (pending, or running with a lapsed lease) for `owner`."""
+async def claim_next(
+    session: AsyncSession, *, owner: str, lease: float, exclude: frozenset[str] = frozenset()
+) -> TaskRow | None:
+    """Take the oldest runnable task (pending, or running with a lapsed lease) for `owner`.
+
+    `exclude` holds the tasks this process runs already: a late heartbeat must not let a sibling
+    loop of the same pool start a second copy of a task.
+    """
     now = utcnow()
     runnable = or_(
         TaskRow.status == TaskStatus.PENDING,
@@ -151,6 +157,8 @@ async def claim_next(session: AsyncSession, *, owner: str, lease: float) -> Task
         )
     )  # fmt: skip
     for cand in candidates:
+        if cand.id in exclude:
+            continue
         lapsed = cand.lease_expires_at is not None and cand.lease_expires_at < now
         if cand.status == TaskStatus.RUNNING and not lapsed and not _owner_is_dead(cand.lease_owner):
             continue

@@ -76,7 +76,9 @@ class WorkerPool:
         while True:
             try:
                 async with self.sessions() as session:
-                    task = await task_service.claim_next(session, owner=self.owner, lease=self.lease)
+                    task = await task_service.claim_next(
+                        session, owner=self.owner, lease=self.lease, exclude=frozenset(self._running)
+                    )
             except Exception:
                 log.exception("worker %d could not poll the database", index)
                 task = None
