@@ -88,41 +88,48 @@ async def collect_page(
     out = Collected(posts=[], next_cursor=page.next_cursor, seen=len(page.posts), skipped_cards=page.skipped)
     known = await _known_ids(sessions, work, adapter.info.platform, [p.id for p in page.posts])
     room = work.max_results - hits
-    for post in page.posts:
+    # Cards are completed before filtering: some platforms' cards lack the text, time or counts the
+    # filters read (Xiaohongshu). Cards after the page's room is full cost no request. After a blocking
+    # answer the remaining cards are kept as the search returned them: real data, just less of it.
+    for card in page.posts:
+        if card.id in known or any(p.id == card.id for p in out.posts):
+            out.duplicates += 1
+            continue
+        if len(out.posts) >= room:
+            break
+        post = card if out.blocked else await _complete_or_block(adapter, card, out)
         if work.post_filter.older_than_window(post):
             out.older_than_window += 1
         if work.post_filter.rejects(post):
             out.filtered += 1
-        elif post.id in known or any(p.id == post.id for p in out.posts):
-            out.duplicates += 1
-        elif len(out.posts) < room:
-            out.posts.append(post.model_copy(update={"task_id": work.task_id}))
-    try:
-        for i, post in enumerate(out.posts):
-            out.posts[i] = await _complete(adapter, post, out)
-        if work.include_comments and work.max_comments > 0:
-            for post in out.posts:
-                out.comments.extend(await _comments_of(adapter, post, work.max_comments, out))
-        if work.authors:
-            await _authors_of(adapter, out)
-    except PlatformError as exc:
-        if exc.stop_reason not in BLOCKING:
-            raise
-        # Keep the posts of this page; the unit stops after committing them.
-        out.blocked = exc
+            continue
+        out.posts.append(post.model_copy(update={"task_id": work.task_id}))
+    if out.blocked is None:
+        try:
+            if work.include_comments and work.max_comments > 0:
+                for post in out.posts:
+                    out.comments.extend(await _comments_of(adapter, post, work.max_comments, out))
+            if work.authors:
+                await _authors_of(adapter, out)
+        except PlatformError as exc:
+            if exc.stop_reason not in BLOCKING:
+                raise
+            # Keep the posts of this page; the unit stops after committing them.
+            out.blocked = exc
     # Profiles embedded in search cards first; fetched profiles (if asked) come later and win.
     out.authors[:0] = [p.author_info for p in out.posts if p.author_info is not None]
     return out
 
 
-async def _complete(adapter: PlatformAdapter, post: Post, out: Collected) -> Post:
-    """Fetch what the search card lacked; on a non-blocking failure keep the card's version."""
+async def _complete_or_block(adapter: PlatformAdapter, post: Post, out: Collected) -> Post:
+    """Fetch what the search card lacked; on failure keep the card (a blocking answer is noted in `out`)."""
     try:
         return await adapter.complete(post)
     except PlatformError as exc:
         if exc.stop_reason in BLOCKING:
-            raise
-        out.notes.append(f"detail of {post.id} kept from the search card: {exc.code}: {exc.message}")
+            out.blocked = exc
+        else:
+            out.notes.append(f"detail of {post.id} kept from the search card: {exc.code}: {exc.message}")
         return post
 
 
