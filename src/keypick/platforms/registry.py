@@ -21,14 +21,20 @@ from keypick.crawler.http import PlatformHttp
 from keypick.crawler.ratelimit import Limiter
 from keypick.enums import Platform
 from keypick.exceptions import ParseError
-from keypick.platforms import weibo
+from keypick.platforms import bilibili, douyin, kuaishou, tieba, weibo, xiaohongshu, zhihu
 from keypick.platforms.base import AdapterInfo, PlatformAdapter
 
 ParseFn = Callable[[Any, datetime], list[Any]]
 
 #: One line per platform with an adapter in this version.
 PACKAGES: dict[Platform, ModuleType] = {
+    Platform.BILIBILI: bilibili,
+    Platform.DOUYIN: douyin,
+    Platform.KUAISHOU: kuaishou,
+    Platform.TIEBA: tieba,
     Platform.WEIBO: weibo,
+    Platform.XIAOHONGSHU: xiaohongshu,
+    Platform.ZHIHU: zhihu,
 }
 
 INFOS: dict[Platform, AdapterInfo] = {p: m.ADAPTER_INFO for p, m in PACKAGES.items()}

@@ -1,0 +1,103 @@
+"""The www.kuaishou.com endpoints KeyPick knows, as data, with its GraphQL documents (platforms.md §3.1).
+
+The GraphQL documents are KeyPick's own, written from the field lists in
+platforms.md §3.1/§3.3 (no real Kuaishou GraphQL traffic was captured).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from keypick.platforms.kuaishou.constants import BASE_URL, GraphQLOp
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One endpoint: how to call it, whether the page must sign it, and what to know about it."""
+
+    name: str
+    method: Literal["GET", "POST"]
+    url: str
+    signed: bool
+    notes: str
+
+    @property
+    def path(self) -> str:
+        """The path on the real host: what the page's `$encode` is given as `url`."""
+        return self.url.removeprefix(BASE_URL)
+
+
+ENDPOINTS: dict[str, Endpoint] = {
+    e.name: e
+    for e in (
+        Endpoint(
+            "search",
+            "POST",
+            f"{BASE_URL}/rest/v/search/feed",
+            True,
+            "?__NS_hxfalcon={sig}&caver=2; compact JSON {keyword, pcursor (page number as a string), "
+            'page:"search", searchSessionId (from the previous answer)} → result, feeds[], pcursor, searchSessionId',
+        ),
+        Endpoint(
+            "comments",
+            "POST",
+            f"{BASE_URL}/rest/v/photo/comment/list",
+            False,
+            '{photoId, pcursor ("" first)} → result, rootCommentsV2[], pcursorV2 ("no_more" ends), commentCountV2',
+        ),
+        Endpoint(
+            "sub_comments",
+            "POST",
+            f"{BASE_URL}/rest/v/photo/comment/sublist",
+            False,
+            "{photoId, pcursor, rootCommentId (an int)} → subCommentsV2[], pcursorV2; only when hasSubComments",
+        ),
+        Endpoint(
+            "graphql",
+            "POST",
+            f"{BASE_URL}/graphql",
+            False,
+            "{operationName, variables, query}: visionVideoDetail (detail), visionProfile (creator), "
+            "visionProfileUserList (login check: result == 1)",
+        ),
+        Endpoint(
+            "creator_posts",
+            "POST",
+            f"{BASE_URL}/rest/v/profile/feed",
+            True,
+            '{user_id, pcursor, page:"profile"} → feeds[], pcursor; not wired into the adapter (author_posts=False)',
+        ),
+    )
+}
+
+#: GraphQL documents by operation; variables: detail {photoId, page}, profile {userId}, login {ftype}.
+QUERIES: dict[GraphQLOp, str] = {
+    GraphQLOp.DETAIL: (
+        "query visionVideoDetail($photoId: String, $type: String, $page: String) {\n"
+        "  visionVideoDetail(photoId: $photoId, type: $type, page: $page) {\n"
+        "    status\n    type\n    author { id name headerUrl }\n"
+        "    photo { id caption likeCount realLikeCount viewCount coverUrl photoUrl timestamp duration }\n"
+        "    tags { type name }\n  }\n}\n"
+    ),
+    GraphQLOp.PROFILE: (
+        "query visionProfile($userId: String) {\n"
+        "  visionProfile(userId: $userId) {\n    result\n    hostName\n"
+        "    userProfile {\n      ownerCount { fan follow photo photo_public }\n"
+        "      profile { user_id user_name gender headurl user_text }\n    }\n  }\n}\n"
+    ),
+    GraphQLOp.LOGIN_CHECK: (
+        "query visionProfileUserList($pcursor: String, $ftype: Int) {\n"
+        "  visionProfileUserList(pcursor: $pcursor, ftype: $ftype) {\n    result\n    pcursor\n  }\n}\n"
+    ),
+}
+
+
+def video_url(photo_id: str) -> str:
+    """Return the public page of a video."""
+    return f"{BASE_URL}/short-video/{photo_id}"
+
+
+def profile_url(user_id: str) -> str:
+    """Return the public profile page of a user."""
+    return f"{BASE_URL}/profile/{user_id}"
