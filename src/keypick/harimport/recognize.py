@@ -123,10 +123,12 @@ def recognise(entry: dict[str, Any]) -> Recognised | str:
         return "no response body saved (re-export the HAR with content)"
     fields = _request_fields(entry)
     kind = route.kind
-    if route.platform == "weibo" and kind == "search" and str(fields.get("containerid", "")).startswith("100505"):
+    container = str(fields.get("containerid", ""))
+    if route.platform == "weibo" and kind == "search" and container.startswith("100505"):
         kind = "creator"
-    elif route.platform == "weibo" and kind == "search" and not str(fields.get("containerid", "")).startswith("100103"):
-        return "weibo getIndex container that is neither search nor a profile"
+    elif route.platform == "weibo" and kind == "search" and not container.startswith(("100103", "107603")):
+        # 100103 is a search, 107603 a user's timeline (same cards, no keyword); others are menus and tabs.
+        return "weibo getIndex container that is neither a search, a timeline nor a profile"
     if route.platform == "kuaishou" and kind == "detail" and "visionVideoDetail" not in text[:2000] + str(fields):
         return "kuaishou graphql operation other than visionVideoDetail"
     try:
