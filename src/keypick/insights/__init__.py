@@ -1,0 +1,1 @@
+"""Insights over collected posts: keywords, sentiment, volume, engagement, duplicates, each claim cited."""

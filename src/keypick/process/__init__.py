@@ -1,0 +1,1 @@
+"""Processing of posts given in a request: clean, extract, transform, validate (/api/process)."""
