@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,8 +21,10 @@ from keypick.dify import router as dify_router
 from keypick.harimport import router as har_router
 from keypick.history import router as history_router
 from keypick.insights import router as insights_router
+from keypick.mcp import http as mcp_http
 from keypick.process import router as process_router
 from keypick.reports import router as reports_router
+from keypick.search import tokenize
 from keypick.tasks import internal as tasks_internal
 from keypick.tasks import router as tasks_router
 
@@ -33,12 +36,15 @@ def create_app(settings: Settings, *, workers: int | None = None) -> FastAPI:
     runtime = Runtime.build(settings)
     runtime.warnings = settings.check()
     concurrency = settings.workers if workers is None else workers
+    mcp_endpoint = mcp_http.McpEndpoint(runtime)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for warning in runtime.warnings:
             log.warning("!" * 20 + " %s", warning)
         await migrate.upgrade(runtime.engine)
+        # jieba's dictionary loads for seconds: do it off the event loop, before any worker needs it.
+        await asyncio.to_thread(tokenize.warm)
         for item in await runtime.import_env_cookies():
             log.info("account from the environment: %s #%s", item["platform"], item["account_id"])
         pool = runtime.make_pool(concurrency) if concurrency > 0 else None
@@ -46,7 +52,9 @@ def create_app(settings: Settings, *, workers: int | None = None) -> FastAPI:
             pool.start()
         exporter = metrics_server.start(runtime) if settings.metrics_port else None
         try:
-            yield
+            # The MCP session manager lives exactly as long as the app (stateless: one task group, no sessions).
+            async with mcp_endpoint.run():
+                yield
         finally:
             if exporter:
                 exporter.cancel()
@@ -87,4 +95,5 @@ def create_app(settings: Settings, *, workers: int | None = None) -> FastAPI:
     app.include_router(process_router.router, dependencies=[Depends(require_key)])
     app.include_router(insights_router.router, dependencies=[Depends(require_key)])
     app.include_router(reports_router.router, dependencies=[Depends(require_key)])
+    mcp_endpoint.mount(app)
     return app

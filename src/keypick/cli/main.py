@@ -1,4 +1,4 @@
-"""`keypick`: serve, worker, sandbox, crawl, tasks, parse, db, doctor."""
+"""`keypick`: serve, worker, mcp, sandbox, crawl, tasks, parse, db, doctor."""
 
 from __future__ import annotations
 
@@ -107,6 +107,23 @@ def worker(
         await runtime.aclose()
 
     run(main())
+
+
+@app.command("mcp")
+def mcp_stdio(
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Crawls run at once in this process (0: leave them to `keypick worker`; default KEYPICK_WORKERS)."
+        ),
+    ] = None,
+) -> None:
+    """Serve the MCP tools over stdio (Claude Desktop, Cursor, ...) against the local database."""
+    from keypick.mcp import stdio
+
+    cfg = settings()  # logs go to stderr: stdout is the protocol channel
+    with contextlib.suppress(KeyboardInterrupt):
+        run(stdio.serve(cfg, workers=cfg.workers if workers is None else workers))
 
 
 @app.command()

@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request
-from pydantic import ValidationError as PydanticValidationError
 
 from keypick.api.runtime import Runtime, get_runtime
 from keypick.dify import service as dify_service
@@ -15,7 +14,6 @@ from keypick.enums import SortBy
 from keypick.exceptions import ValidationError
 from keypick.platforms import registry
 from keypick.tasks import service as task_service
-from keypick.tasks.schemas import CrawlRequest
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/tools/dify", tags=["dify"])
@@ -23,24 +21,6 @@ router = APIRouter(prefix="/api/tools/dify", tags=["dify"])
 
 def _base(request: Request, runtime: Runtime) -> str:
     return runtime.settings.public_url or str(request.base_url).rstrip("/")
-
-
-def _crawl_request(body: DifyCrawl) -> CrawlRequest:
-    for name, value, low, high in (("wait_seconds", body.wait_seconds, 0, 55), ("max_posts", body.max_posts, 1, 100)):
-        if not low <= value <= high:
-            raise ValidationError(name, f"must be between {low} and {high}, got {value}")
-    try:
-        request = CrawlRequest(
-            platform=body.platform, keywords=body.keywords, max_results=body.max_results, time_range=body.time_range,
-            sort_by=body.sort_by, include_comments=body.include_comments,
-        )  # fmt: skip
-    except PydanticValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "body"
-        raise ValidationError(field, str(first["msg"]).removeprefix("Value error, ")) from None
-    if not registry.is_available(request.platform):
-        raise ValidationError("platform", f"{request.platform} is not available in this version")
-    return request
 
 
 @router.post(
@@ -61,22 +41,16 @@ async def crawl(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", include_in_schema=False),
 ) -> dict[str, Any]:
     """Create or reuse the crawl, wait a bounded time, answer with compact posts."""
-    crawl_request = _crawl_request(body)
-    async with runtime.sessions() as session:
-        twin = None if idempotency_key else await dify_service.recent_twin(session, crawl_request)
-        if twin is None:
-            task, created = await task_service.create(session, request=crawl_request, idempotency_key=idempotency_key)
-        else:
-            task, created = twin, False
-    if created and runtime.pool:
-        runtime.pool.notify()
-    if not body.async_mode and body.wait_seconds > 0:
-        task = await dify_service.wait_until_done(runtime.sessions, task.id, body.wait_seconds)
-    answer = await dify_service.task_answer(
-        runtime.sessions, task, base_url=_base(request, runtime), max_posts=body.max_posts, page=1,
-        text_chars=runtime.settings.dify_text_chars, sort_by=SortBy(crawl_request.sort_by),
+    dify_service.check_answer_bounds(wait_seconds=body.wait_seconds, max_posts=body.max_posts)
+    crawl_request = dify_service.crawl_request(
+        platform=body.platform, keywords=body.keywords, max_results=body.max_results, time_range=body.time_range,
+        sort_by=body.sort_by, include_comments=body.include_comments,
     )  # fmt: skip
-    return answer | {"reused": not created}
+    return await dify_service.crawl(
+        runtime.sessions, crawl_request, pool=runtime.pool, wait_seconds=0 if body.async_mode else body.wait_seconds,
+        max_posts=body.max_posts, text_chars=runtime.settings.dify_text_chars, idempotency_key=idempotency_key,
+        base_url=_base(request, runtime),
+    )  # fmt: skip
 
 
 @router.get(

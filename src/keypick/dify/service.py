@@ -4,21 +4,87 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from keypick.db import utcnow
 from keypick.enums import SortBy, TaskStatus
+from keypick.exceptions import ValidationError
+from keypick.platforms import registry
 from keypick.tasks import results as task_results
 from keypick.tasks import service as task_service
 from keypick.tasks.models import TaskRow
 from keypick.tasks.schemas import CrawlRequest
+from keypick.tasks.worker import WorkerPool
 
 #: A crawl with the same parameters created this recently is the same crawl (Dify retries on 429/5xx).
 DEDUPE_WINDOW = timedelta(minutes=10)
+#: Longest bounded wait: callers time out at 60 s (Dify's API_TOOL_DEFAULT_READ_TIMEOUT), so answer before.
+MAX_WAIT_SECONDS = 55
+MAX_POSTS = 100
+
+
+def crawl_request(
+    *, platform: str, keywords: str | Sequence[str], max_results: int, time_range: str, sort_by: str,
+    include_comments: bool,
+) -> CrawlRequest:  # fmt: skip
+    """Return the validated CrawlRequest; ValidationError names the first bad field (or an unavailable platform)."""
+    try:
+        request = CrawlRequest(
+            platform=platform, keywords=keywords if isinstance(keywords, str) else list(keywords),
+            max_results=max_results, time_range=time_range, sort_by=sort_by, include_comments=include_comments,
+        )  # fmt: skip
+    except PydanticValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "body"
+        raise ValidationError(field, str(first["msg"]).removeprefix("Value error, ")) from None
+    if not registry.is_available(request.platform):
+        raise ValidationError("platform", f"{request.platform} is not available in this version")
+    return request
+
+
+def check_answer_bounds(*, wait_seconds: int, max_posts: int) -> None:
+    """Raise ValidationError when wait_seconds or max_posts is out of range."""
+    for name, value, low, high in (("wait_seconds", wait_seconds, 0, MAX_WAIT_SECONDS),
+                                   ("max_posts", max_posts, 1, MAX_POSTS)):  # fmt: skip
+        if not low <= value <= high:
+            raise ValidationError(name, f"must be between {low} and {high}, got {value}")
+
+
+async def crawl(
+    sessions: async_sessionmaker[AsyncSession],
+    request: CrawlRequest,
+    *,
+    pool: WorkerPool | None,
+    wait_seconds: int,
+    max_posts: int,
+    text_chars: int,
+    idempotency_key: str | None = None,
+    base_url: str = "",
+    poll_tool: str = "get_crawl_task",
+) -> dict[str, Any]:
+    """Create (or reuse a retried twin of) the crawl, wait up to wait_seconds, return task_answer plus `reused`."""
+    check_answer_bounds(wait_seconds=wait_seconds, max_posts=max_posts)
+    async with sessions() as session:
+        twin = None if idempotency_key else await recent_twin(session, request)
+        if twin is None:
+            task, created = await task_service.create(session, request=request, idempotency_key=idempotency_key)
+        else:
+            task, created = twin, False
+    if created and pool:
+        pool.notify()
+    if wait_seconds > 0:
+        task = await wait_until_done(sessions, task.id, wait_seconds)
+    answer = await task_answer(
+        sessions, task, base_url=base_url, max_posts=max_posts, page=1, text_chars=text_chars,
+        sort_by=SortBy(request.sort_by), poll_tool=poll_tool,
+    )  # fmt: skip
+    return answer | {"reused": not created}
 
 
 async def recent_twin(session: AsyncSession, request: CrawlRequest) -> TaskRow | None:
@@ -65,8 +131,9 @@ async def task_answer(
     page: int,
     text_chars: int,
     sort_by: SortBy,
+    poll_tool: str = "get_crawl_task",
 ) -> dict[str, Any]:
-    """Return the JSON object Dify gets: status, counts, compact posts, and how to poll if not done."""
+    """Return the JSON object Dify gets: status, counts, compact posts, and how to poll (`poll_tool`) if not done."""
     async with sessions() as session:
         total, items = await task_results.task_results(
             session, task_id=task.id, sort_by=sort_by, limit=max_posts, offset=(page - 1) * max_posts
@@ -81,10 +148,8 @@ async def task_answer(
         "posts": [compact(item, text_chars=text_chars) for item in items],
     }  # fmt: skip
     if not done:
-        answer["next_step"] = (
-            f"Not finished yet. Call get_crawl_task with task_id={task.id} in a few seconds "
-            f"(GET {base_url}/api/tools/dify/task/{task.id})."
-        )
+        via = f" (GET {base_url}/api/tools/dify/task/{task.id})" if base_url else ""
+        answer["next_step"] = f"Not finished yet. Call {poll_tool} with task_id={task.id} in a few seconds{via}."
     elif answer["has_more"]:
-        answer["next_step"] = f"More posts: call get_crawl_task with task_id={task.id} and page={page + 1}."
+        answer["next_step"] = f"More posts: call {poll_tool} with task_id={task.id} and page={page + 1}."
     return answer

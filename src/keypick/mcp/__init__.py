@@ -1,0 +1,1 @@
+"""KeyPick's MCP server: the crawl, task, search, insights and platform tools over streamable HTTP and stdio."""
