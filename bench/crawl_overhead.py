@@ -101,8 +101,8 @@ async def crawl(args: argparse.Namespace, sandbox_url: str, data_dir: Path) -> d
     async def on_response(_response: httpx.Response) -> None:
         ends.append(time.perf_counter())
 
-    def adapter_factory(platform: str) -> PlatformAdapter:
-        adapter = runtime.adapter(platform)
+    def adapter_factory(platform: str, cookie: str | None) -> PlatformAdapter:
+        adapter = runtime.adapter(platform, cookie)
         client: httpx.AsyncClient = adapter.http.client  # type: ignore[attr-defined]
         client.event_hooks = {"request": [on_request], "response": [on_response]}
         return adapter
@@ -116,7 +116,8 @@ async def crawl(args: argparse.Namespace, sandbox_url: str, data_dir: Path) -> d
         async with runtime.sessions() as session:
             task, _ = await task_service.create(session, request=request, idempotency_key=None)
             task = await task_service.claim_next_by_id(session, task_id=task.id, owner="bench", lease=3600)
-        runner = TaskRunner(sessions=runtime.sessions, adapter_factory=adapter_factory, owner="bench", lease=3600)
+        runner = TaskRunner(sessions=runtime.sessions, adapter_factory=adapter_factory, owner="bench", lease=3600,
+                            accounts=runtime.account_pool())  # fmt: skip
         t0 = time.perf_counter()
         status = await runner.run(task.id)
         wall = time.perf_counter() - t0
@@ -124,7 +125,7 @@ async def crawl(args: argparse.Namespace, sandbox_url: str, data_dir: Path) -> d
     async with runtime.sessions() as session:
         units = await task_service.units(session, task_id=task.id)
         hits = await task_service.hit_count(session, task_id=task.id)
-    await runtime.engine.dispose()
+    await runtime.aclose()
     kinds = Counter("detail" if e["path"].startswith("/m.weibo.cn/detail/") else e["path"] for e in log)
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     # Response of request i to the start of request i+1: engine and database work, plus any politeness wait.
