@@ -21,6 +21,7 @@ from keypick.browser.base import BrowserRequest
 from keypick.browser.playwright import PlaywrightFetcher
 from keypick.exceptions import ConfigError, TransportError
 from keypick.sandbox.signing_pages import HOSTS, KS_FIND_REALM_JS, KS_SIGN_JS, X_ZST_81, sign, verify_signature
+from tests.browser.chromium import require_chromium
 from tests.conftest import ServerThread, free_port
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -54,6 +55,11 @@ async def api(request: Request) -> Response:
 
 
 APP = Starlette(routes=[Route("/{host}/", page), Route("/{host}/{path:path}", api, methods=["GET", "POST"])])
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _needs_chromium() -> None:
+    require_chromium("the browser signer tests")
 
 
 @pytest.fixture(scope="module")

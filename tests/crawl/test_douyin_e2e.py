@@ -8,9 +8,7 @@ unless KEYPICK_REQUIRE_SERVICES=1.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,6 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from keypick.content.models import AuthorRow, CommentRow, PostRow
+from tests.browser.chromium import require_chromium
 
 COOKIE = "sessionid=sandbox-session; LOGIN_STATUS=1"
 #: Browser-driven pages are slow (a real page fetch per call, ~1 MB of awemes per search page): a
@@ -28,10 +27,10 @@ LEASE = 30.0
 SEARCH = "/aweme/v1/web/general/search/single/"
 POST_URL = re.compile(r"https://www\.douyin\.com/(video|note)/(\d{19})")
 
-if not (shutil.which("chromium") or os.path.exists("/usr/bin/chromium")):
-    if os.environ.get("KEYPICK_REQUIRE_SERVICES") == "1":
-        raise RuntimeError("Chromium is required for the Douyin end-to-end tests")
-    pytest.skip("no Chromium for the browser signer", allow_module_level=True)
+
+@pytest.fixture(scope="module", autouse=True)
+def _needs_chromium() -> None:
+    require_chromium("the Douyin end-to-end tests")
 
 
 async def _rows(client: Any, model: Any) -> list[Any]:

@@ -10,8 +10,6 @@ unless KEYPICK_REQUIRE_SERVICES=1.
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import datetime
 from typing import Any
 
@@ -20,14 +18,15 @@ import pytest
 from sqlalchemy import func, select
 
 from keypick.content.models import AuthorRow, CommentRow, PostRow
+from tests.browser.chromium import require_chromium
 
 COOKIE = "passToken=sandbox-pass-token; did=web_sandbox; userId=1"
 SEARCH = "/www.kuaishou.com/rest/v/search/feed"
 
-if not (shutil.which("chromium") or os.path.exists("/usr/bin/chromium")):
-    if os.environ.get("KEYPICK_REQUIRE_SERVICES") == "1":
-        raise RuntimeError("Chromium is required for the Kuaishou end-to-end tests")
-    pytest.skip("no Chromium for the browser signer", allow_module_level=True)
+
+@pytest.fixture(scope="module", autouse=True)
+def _needs_chromium() -> None:
+    require_chromium("the Kuaishou end-to-end tests")
 
 
 #: A task lease far above any event-loop stall. The tests' default (3 s) is shorter than what one commit can

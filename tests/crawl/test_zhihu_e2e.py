@@ -8,7 +8,6 @@ Comments and pages have no real capture (see keypick/sandbox/zhihu_data.py).
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,9 +18,13 @@ from sqlalchemy import func, select
 from keypick.content.models import CommentRow, PostRow
 from keypick.search.tokenize import segment
 from keypick.tasks.models import KeywordHitRow
+from tests.browser.chromium import require_chromium
 
-pytestmark = pytest.mark.skipif(shutil.which("chromium") is None and not shutil.which("/usr/bin/chromium"),
-                                reason="needs Chromium for the browser signer")  # fmt: skip
+
+@pytest.fixture(scope="module", autouse=True)
+def _needs_chromium() -> None:
+    require_chromium("the Zhihu end-to-end tests")
+
 
 COOKIE = "_xsrf=sandbox; d_c0=AJDf2sandbox1712584885; z_c0=2|1:0|10:1712584885|4:z_c0|sandbox"
 #: Page 1 holds 15 answers/articles (3 cards and 2 questions skipped), later pages 18 (2 questions).

@@ -225,17 +225,7 @@ class PlaywrightFetcher:
 
     def _executable(self) -> str:
         """Return the Chromium to run: the configured one, else /usr/bin/chromium, else one on PATH."""
-        if self.executable_path:
-            found = _runnable(self.executable_path)
-            if found is None:
-                raise ConfigError(f"no Chromium executable at {self.executable_path!r}: {INSTALL_HINT}")
-            return found
-        for candidate in (DEFAULT_EXECUTABLE, *PATH_NAMES):
-            if (found := _runnable(candidate)) is not None:
-                return found
-        raise ConfigError(
-            f"no Chromium found ({DEFAULT_EXECUTABLE} or {', '.join(PATH_NAMES)} on PATH): {INSTALL_HINT}"
-        )
+        return find_chromium(self.executable_path)
 
     async def _drop(self) -> None:
         """Forget every page and context, close the browser and stop Playwright (errors ignored)."""
@@ -251,6 +241,19 @@ class PlaywrightFetcher:
         if playwright is not None:
             with contextlib.suppress(PlaywrightError):
                 await playwright.stop()
+
+
+def find_chromium(executable_path: str | None = None) -> str:
+    """Return the Chromium the signer would run (given path, /usr/bin/chromium, PATH); ConfigError if none."""
+    if executable_path:
+        found = _runnable(executable_path)
+        if found is None:
+            raise ConfigError(f"no Chromium executable at {executable_path!r}: {INSTALL_HINT}")
+        return found
+    for candidate in (DEFAULT_EXECUTABLE, *PATH_NAMES):
+        if (found := _runnable(candidate)) is not None:
+            return found
+    raise ConfigError(f"no Chromium found ({DEFAULT_EXECUTABLE} or {', '.join(PATH_NAMES)} on PATH): {INSTALL_HINT}")
 
 
 def _runnable(name: str) -> str | None:
