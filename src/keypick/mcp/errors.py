@@ -15,6 +15,15 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+def describe(exc: PydanticValidationError) -> str:
+    """Return "field: message; field: message" for each error, without the input values or pydantic's links."""
+    parts = []
+    for error in exc.errors():
+        field = ".".join(str(p) for p in error["loc"]) or "arguments"
+        parts.append(f"{field}: {str(error['msg']).removeprefix('Value error, ')}")
+    return "; ".join(parts)
+
+
 def tool_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
     """Wrap a tool so KeyPick and validation errors become ToolErrors with a short message (others stay crashes)."""
 
@@ -25,8 +34,6 @@ def tool_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
         except KeyPickError as exc:
             raise ToolError(exc.message) from exc
         except PydanticValidationError as exc:
-            first = exc.errors()[0]
-            field = ".".join(str(p) for p in first["loc"]) or "arguments"
-            raise ToolError(f"{field}: {str(first['msg']).removeprefix('Value error, ')}") from exc
+            raise ToolError(describe(exc)) from exc
 
     return wrapper

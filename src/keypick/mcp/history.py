@@ -10,6 +10,7 @@ from mcp_types import ToolAnnotations
 from keypick.api.runtime import Runtime
 from keypick.db import utcnow
 from keypick.dify import service as dify_service
+from keypick.exceptions import ValidationError
 from keypick.history import service as history_service
 from keypick.history.filters import DataFilter
 from keypick.insights import service as insights_service
@@ -70,8 +71,14 @@ def add_tools(server: MCPServer, runtime: Runtime, *, annotations: ToolAnnotatio
             platforms=platforms, keywords=keywords, task_ids=task_ids, published_after=published_after,
             published_before=published_before, min_likes=min_likes,
         ))  # fmt: skip
-        async with runtime.sessions() as session:
-            found = await history_service.search(session, query, f, sort=sort, limit=limit, offset=offset)
+        try:
+            async with runtime.sessions() as session:
+                found = await history_service.search(session, query, f, sort=sort, limit=limit, offset=offset)
+        except ValidationError as exc:
+            # The service names the HTTP API's parameter (q); this tool calls it query.
+            if exc.field != "q":
+                raise
+            raise ValidationError("query", exc.message.removeprefix("q: ")) from exc
         posts = [
             dify_service.compact(item, text_chars=text_chars) | {"score": item["score"], "snippet": item["snippet"]}
             for item in found["results"]
@@ -101,7 +108,11 @@ def add_tools(server: MCPServer, runtime: Runtime, *, annotations: ToolAnnotatio
         async with runtime.sessions() as session:
             dataset = await insights_service.load(session, query=query)
         insights = await insights_service.compute(dataset, query=query, now=utcnow())
-        return insights.model_dump(mode="json")
+        # One score per analysed post (up to max_posts of them) would flood the model's context; the
+        # split, histogram and most positive and negative posts carry what it needs.
+        answer = insights.model_dump(mode="json", exclude={"sentiment": {"per_post"}})
+        answer["notes"].append("sentiment.per_post (one score per post) is left out to keep this answer small.")
+        return answer
 
     server.add_tool(search_posts, name="search_posts", title="Search collected posts",
                     description=SEARCH_DESCRIPTION, annotations=annotations)  # fmt: skip

@@ -61,9 +61,15 @@ class McpEndpoint:
         # in different tasks (test fixtures, some servers), so a task of its own holds it.
         holder = asyncio.create_task(hold(), name="keypick-mcp")
         waiter = asyncio.create_task(ready.wait())
-        await asyncio.wait({holder, waiter}, return_when=asyncio.FIRST_COMPLETED)
-        if holder.done():
+        try:
+            await asyncio.wait({holder, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        except BaseException:
+            # Start-up was cancelled: the holder must not outlive it, waiting for a stop that never comes.
+            holder.cancel()
+            raise
+        finally:
             waiter.cancel()
+        if holder.done():
             holder.result()  # raises why the manager could not start
         try:
             yield

@@ -10,11 +10,18 @@ from keypick.dify import service as dify_service
 from keypick.dify.schemas import PLATFORMS_HELP
 
 
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("，", ",").split(",") if part.strip()]
+
+
 def split_words(value: Any) -> Any:
-    """Return a comma string ("a,b" or "a，b") as a list; anything else unchanged."""
-    # Models sometimes send "a,b" where an array is declared: accept it rather than fail the call.
+    """Return a comma string ("a,b" or "a，b"), or a list of them, as a flat list of words; else unchanged."""
+    # Models send "a,b" where an array is declared, or ["a,b"]: take both as two words. Blank and
+    # comma-only items are dropped, so [" , "] is an empty list (and fails min_length) instead of a keyword ",".
     if isinstance(value, str):
-        return [part.strip() for part in value.replace("，", ",").split(",") if part.strip()]
+        return _split(value)
+    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+        return [word for item in value for word in _split(item)]
     return value
 
 

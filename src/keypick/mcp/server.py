@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from mcp.server.mcpserver import MCPServer
-from mcp_types import ToolAnnotations
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+from mcp_types import CallToolResult, InputRequiredResult, ToolAnnotations
+from pydantic import ValidationError as PydanticValidationError
 
 from keypick import __version__
 from keypick.api.runtime import Runtime
 from keypick.dify import service as dify_service
 from keypick.enums import PLATFORM_ALIASES, SortBy
 from keypick.mcp import history
-from keypick.mcp.errors import tool_errors
+from keypick.mcp.errors import describe, tool_errors
 from keypick.mcp.params import (
     IncludeComments,
     Keywords,
@@ -71,9 +73,26 @@ def platform_summary(found: dict[str, Any]) -> dict[str, Any]:
     return {"platforms": items, "sandbox": found["sandbox"]}
 
 
-def build(runtime: Runtime) -> MCPServer:
+class Server(MCPServer[Any]):
+    """MCPServer whose argument errors are one short line per field (the SDK's are pydantic's full dump)."""
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        """Call the tool; arguments that fail the input schema give "field: message" tool errors."""
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            cause = exc.__cause__
+            if isinstance(exc, UnexpectedToolError) or not isinstance(cause, PydanticValidationError):
+                raise
+            # Same cause kept: the SDK logs argument rejections by field name only, never the values.
+            raise ToolError(f"Error executing tool {name}: {describe(cause)}") from cause
+
+
+def build(runtime: Runtime) -> MCPServer[Any]:
     """Return the MCP server whose tools run against this runtime's database and worker pool."""
-    server: MCPServer = MCPServer("keypick", title="KeyPick", version=__version__, instructions=INSTRUCTIONS)
+    server = Server("keypick", title="KeyPick", version=__version__, instructions=INSTRUCTIONS)
     read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False)
     text_chars = runtime.settings.dify_text_chars
 
