@@ -123,3 +123,45 @@ async def test_jsonl_json_md_and_limit(history: Any) -> None:
 async def test_bad_export(history: Any, body: dict[str, Any], field: str) -> None:
     response = await history.http.post("/api/data/export", json=body)
     assert response.status_code == 422 and field in response.json()["error"]["message"]
+
+
+async def test_sentiment_metric_is_the_mean_snownlp_score(history: Any) -> None:
+    from datetime import UTC, datetime
+
+    from keypick.content import service as content_service
+    from keypick.content.schemas import Post
+    from keypick.insights.nlp import DEFAULT_TOOLS
+    from tests.history.conftest import TEXTS
+
+    score = {pid: round(DEFAULT_TOOLS.sentiment(text), 4) for pid, _, text, *_ in TEXTS}
+    # Score only two new posts now (newest rows first: p5, p4); the rest stay unscored and are counted.
+    first = (await history.http.get("/api/data/aggregate", params={"aggregate_by": "platform", "metrics": "sentiment",
+                                                                    "score_limit": 2})).json()  # fmt: skip
+    assert first["sentiment_unscored"] == 3 and first["sentiment_method"] == "snownlp"
+    assert "product reviews" in first["sentiment_caveat"]
+    partial = {b["key"]: (b["sentiment"], b["sentiment_scored"]) for b in first["buckets"]}
+    assert partial["bilibili"] == (score["p5"], 1) and partial["weibo"] == (None, 0)
+    body = (await history.http.get("/api/data/aggregate", params={"aggregate_by": "platform",
+                                                                   "metrics": "posts,sentiment"})).json()  # fmt: skip
+    assert body["sentiment_unscored"] == 0
+    got = {b["key"]: b for b in body["buckets"]}
+    assert got["weibo"]["sentiment"] == pytest.approx((score["p1"] + score["p2"]) / 2, abs=1e-4)
+    assert got["xiaohongshu"]["sentiment"] == pytest.approx((score["p3"] + score["p4"]) / 2, abs=1e-4)
+    assert got["weibo"]["sentiment_scored"] == got["weibo"]["posts"] == 2
+    # A changed text drops its stored score (the indexer invalidates it); it is scored again on the next call.
+    async with history.app.state.runtime.sessions() as session:
+        await content_service.upsert_posts(
+            session, [Post(id="p5", platform="bilibili", content="太难喝了，非常失望，再也不买")], now=datetime.now(UTC)
+        )
+        await session.commit()
+    again = (await history.http.get("/api/data/aggregate", params={"aggregate_by": "platform", "metrics": "sentiment",
+                                                                    "score_limit": 0})).json()  # fmt: skip
+    assert again["sentiment_unscored"] == 1
+    rescored = (await history.http.get("/api/data/aggregate", params={"aggregate_by": "day",
+                                                                       "metrics": "sentiment"})).json()  # fmt: skip
+    assert rescored["sentiment_unscored"] == 0
+    assert sum(b["sentiment_scored"] for b in rescored["buckets"]) == 5
+    new_score = round(DEFAULT_TOOLS.sentiment("太难喝了，非常失望，再也不买"), 4)
+    assert new_score < 0.4 and new_score != score["p5"]
+    day = {b["key"]: b for b in rescored["buckets"]}
+    assert any(b["sentiment"] == new_score and b["sentiment_scored"] == 1 for b in day.values())

@@ -26,6 +26,12 @@ async def _get(client: Any, path: str, **params: Any) -> dict[str, Any]:
         ({"search_text": "手冲"}, ["p1", "p2", "p4"]),
         ({"published_after": "2026-11-28T00:00:00Z"}, ["p1", "p2", "p3"]),
         ({"published_before": "2026-11-28T00:00:00+08:00", "min_engagement": 100}, ["p4"]),
+        ({"max_comments": 2}, ["p1", "p3", "p5"]),
+        ({"min_shares": 3}, ["p2", "p4"]),
+        ({"max_engagement": 13}, ["p1", "p3", "p5"]),
+        ({"crawled_after": "2026-11-28T12:00:00Z"}, ["p1", "p2", "p3"]),
+        ({"crawled_before": "2026-11-28T20:00:00+08:00"}, ["p4", "p5"]),
+        ({"tags": "咖啡", "platforms": "wb", "min_likes": 20}, ["p2"]),
     ],
 )
 async def test_filters(history: Any, ids: Any, params: dict[str, Any], expected: list[str]) -> None:
@@ -36,22 +42,29 @@ async def test_filters(history: Any, ids: Any, params: dict[str, Any], expected:
 @pytest.mark.parametrize(
     ("sort", "order"),
     [("recent", ["p1", "p2", "p3", "p4", "p5"]), ("likes", ["p4", "p2", "p1", "p3", "p5"]),
-     ("hot", ["p4", "p2", "p1", "p3", "p5"]), ("shares", ["p4", "p2", "p1", "p5", "p3"])],  # ties: newest row first
+     ("hot", ["p4", "p2", "p1", "p3", "p5"]), ("shares", ["p4", "p2", "p1", "p5", "p3"]),  # ties: newest row first
+     ("comments", ["p4", "p2", "p1", "p3", "p5"])],
 )  # fmt: skip
 async def test_sorts(history: Any, ids: Any, sort: str, order: list[str]) -> None:
     assert ids(await _get(history, "/api/data/", sort=sort), "posts") == order
 
 
-async def test_cursor_paging_visits_each_post_once(history: Any, ids: Any) -> None:
+@pytest.mark.parametrize("sort", ["likes", "recent", "hot", "shares"])
+async def test_cursor_paging_visits_each_post_once(history: Any, ids: Any, sort: str) -> None:
+    whole = ids(await _get(history, "/api/data/", sort=sort), "posts")
     seen: list[str] = []
     cursor = None
     while True:
-        params = {"sort": "likes", "limit": 2} | ({"cursor": cursor} if cursor else {})
+        params = {"sort": sort, "limit": 2} | ({"cursor": cursor} if cursor else {})
         body = await _get(history, "/api/data/", **params)
         seen += ids(body, "posts")
+        assert body["total"] == 5
         cursor = body["next_cursor"]
         if not cursor:
             break
+    assert seen == whole and len(seen) == 5
+    if sort != "likes":
+        return
     assert seen == ["p4", "p2", "p1", "p3", "p5"]
     offset = await _get(history, "/api/data/", sort="likes", limit=2, offset=2)
     assert ids(offset, "posts") == ["p1", "p3"]

@@ -31,6 +31,14 @@ async def test_phrase_needs_adjacent_words(history: Any, ids: Any) -> None:
     assert set(ids(await _search(history, "手冲"), "results")) == {"p1", "p2", "p4"}
 
 
+async def test_phrase_with_exclusion(history: Any, ids: Any) -> None:
+    body = await _search(history, '"手冲 咖啡" -速溶')
+    assert ids(body, "results") == ["p1"] and body["excluded"] == [["速溶"]]
+    assert ["".join(t) for t in body["terms"]] == ["手冲咖啡"], "one phrase term, segmented by jieba"
+    assert set(ids(await _search(history, '咖啡 -"手冲 咖啡"'), "results")) == {"p5"}
+    assert set(ids(await _search(history, "“手冲 咖啡” 香气"), "results")) == {"p1"}  # Chinese quotes too
+
+
 async def test_exclusion_and_and(history: Any, ids: Any) -> None:
     assert set(ids(await _search(history, "手冲 -速溶"), "results")) == {"p1", "p4"}
     assert set(ids(await _search(history, "咖啡 香气"), "results")) == {"p1"}

@@ -37,9 +37,24 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def _csv_line(values: Sequence[Any]) -> str:
+def is_id_column(column: str) -> bool:
+    """True for columns holding platform ids (id, author_id, post_id, ...)."""
+    return column == "id" or column.endswith("_id")
+
+
+def excel_text(value: Any) -> Any:
+    """Return a digits-only id as ="123…", which Excel keeps as text (else 4383183661430868 becomes 4.38E+15)."""
+    text = str(value)
+    return f'="{text}"' if text.isdigit() else value
+
+
+def _csv_line(values: Sequence[Any], text_ids: Sequence[bool] = ()) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(["" if v is None else cell(v) for v in values])
+    out = ["" if v is None else cell(v) for v in values]
+    for index, flag in enumerate(text_ids):
+        if flag and out[index] != "":
+            out[index] = excel_text(out[index])
+    csv.writer(buffer).writerow(out)
     return buffer.getvalue()
 
 
@@ -61,10 +76,10 @@ def head(fmt: str, columns: Sequence[str]) -> str:
     raise ValidationError("format", f"{fmt} is not a text format")
 
 
-def line(fmt: str, row: dict[str, Any], columns: Sequence[str], index: int) -> str:
-    """Return one row in the format."""
+def line(fmt: str, row: dict[str, Any], columns: Sequence[str], index: int, *, excel_ids: bool = False) -> str:
+    """Return one row in the format; `excel_ids` writes CSV ids so Excel keeps them as text."""
     if fmt == "csv":
-        return _csv_line([row.get(c) for c in columns])
+        return _csv_line([row.get(c) for c in columns], [excel_ids and is_id_column(c) for c in columns])
     if fmt == "md":
         return "| " + " | ".join(_md_cell(row.get(c)) for c in columns) + " |\n"
     data = json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False)
@@ -76,20 +91,24 @@ def tail(fmt: str) -> str:
     return "\n]\n" if fmt == "json" else ""
 
 
-def text_chunks(fmt: str, rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> Iterator[str]:
+def text_chunks(
+    fmt: str, rows: Iterable[dict[str, Any]], columns: Sequence[str], *, excel_ids: bool = False
+) -> Iterator[str]:
     """Yield the export as text chunks (csv with a BOM, jsonl, json array, markdown table)."""
     yield head(fmt, columns)
     for index, row in enumerate(rows):
-        yield line(fmt, row, columns, index)
+        yield line(fmt, row, columns, index, excel_ids=excel_ids)
     yield tail(fmt)
 
 
-async def atext_chunks(fmt: str, rows: AsyncIterator[dict[str, Any]], columns: Sequence[str]) -> AsyncIterator[str]:
+async def atext_chunks(
+    fmt: str, rows: AsyncIterator[dict[str, Any]], columns: Sequence[str], *, excel_ids: bool = False
+) -> AsyncIterator[str]:
     """Async twin of text_chunks for rows read from the database in batches."""
     yield head(fmt, columns)
     index = 0
     async for row in rows:
-        yield line(fmt, row, columns, index)
+        yield line(fmt, row, columns, index, excel_ids=excel_ids)
         index += 1
     yield tail(fmt)
 
@@ -133,7 +152,7 @@ def _xlsx_cell(column: str, value: Any) -> Any:
     # Ids stay text (Excel would turn 4383183661430868 into 4.38E+15); times become real datetimes.
     if value is None:
         return None
-    if column.endswith("id") or column == "id":
+    if is_id_column(column):
         return str(value)
     if column.endswith("_time") and isinstance(value, str):
         from datetime import datetime

@@ -1,4 +1,5 @@
-"""GROUP BY for charts: posts, engagement and authors per day / week / month / platform / author / keyword / tag.
+"""GROUP BY for charts: posts, engagement, authors and sentiment per day / week / month / platform / author /
+keyword / tag.
 
 Time buckets are computed in SQL. PostgreSQL converts with the IANA zone (DST-exact); SQLite shifts
 by the zone's current UTC offset, which is exact for zones without daylight saving (Asia/Shanghai,
@@ -17,10 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from keypick.content.models import PostRow
 from keypick.exceptions import ValidationError
 from keypick.history.filters import DataFilter, conditions, engagement
+from keypick.insights import stored as stored_sentiment
+from keypick.insights.models import PostSentimentRow
+from keypick.insights.textmetrics import SENTIMENT_CAVEAT
 from keypick.tasks.models import KeywordHitRow
 
 GROUPS = ("day", "week", "month", "platform", "author", "keyword", "tag")
-METRICS = ("posts", "engagement", "authors")
+METRICS = ("posts", "engagement", "authors", "sentiment")
+DEFAULT_METRICS = ["posts", "engagement", "authors"]
 
 
 def zone(name: str) -> ZoneInfo:
@@ -50,9 +55,20 @@ def _time_bucket(dialect: str, group: str, tz: ZoneInfo) -> ColumnElement[str]:
 
 
 async def aggregate(
-    session: AsyncSession, f: DataFilter, *, group: str, metrics: list[str], tz_name: str, limit: int
+    session: AsyncSession,
+    f: DataFilter,
+    *,
+    group: str,
+    metrics: list[str],
+    tz_name: str,
+    limit: int,
+    score_limit: int = 2000,
 ) -> dict[str, Any]:
-    """Return buckets [{key, posts, engagement, authors}] ordered by time (time groups) or by posts."""
+    """Return buckets [{key, posts, engagement, authors, sentiment}] ordered by time (time groups) or by posts.
+
+    `sentiment` is the mean SnowNLP score of the bucket's scored posts; up to `score_limit` posts not yet
+    scored are scored first, and `sentiment_unscored` says how many still are not.
+    """
     if group not in GROUPS:
         raise ValidationError("aggregate_by", f"{group!r} is not one of {', '.join(GROUPS)}")
     unknown = [m for m in metrics if m not in METRICS]
@@ -61,7 +77,7 @@ async def aggregate(
     tz = zone(tz_name)
     dialect = session.get_bind().dialect.name
     where = conditions(f)
-    source: Any = PostRow
+    source: Any = PostRow.__table__
     key: Any
     if group in ("day", "week", "month"):
         key = _time_bucket(dialect, group, tz)
@@ -70,8 +86,10 @@ async def aggregate(
     elif group == "author":
         key = func.coalesce(PostRow.author_name, PostRow.author_id)
     elif group == "keyword":
-        key = KeywordHitRow.keyword
-        source = PostRow.__table__.join(KeywordHitRow, KeywordHitRow.post_pk == PostRow.pk)
+        # A post found by the same keyword in several tasks counts once for that keyword.
+        hits = select(KeywordHitRow.keyword, KeywordHitRow.post_pk).distinct().subquery("hits")
+        key = hits.c.keyword
+        source = PostRow.__table__.join(hits, hits.c.post_pk == PostRow.pk)
     else:
         if dialect == "postgresql":
             tags = func.jsonb_array_elements_text(PostRow.tags).table_valued("value").lateral("tags")
@@ -81,13 +99,36 @@ async def aggregate(
             tags = func.json_each(PostRow.tags).table_valued("value").alias("tags")
             source = PostRow.__table__.join(tags, text("1 = 1"))
         key = literal_column("tags.value")
+    wanted = metrics or list(DEFAULT_METRICS)
+    unscored = 0
     columns = [key.label("key"), func.count(func.distinct(PostRow.pk)).label("posts"),
                func.sum(engagement()).label("engagement"),
                func.count(func.distinct(PostRow.author_id)).label("authors")]  # fmt: skip
+    if "sentiment" in wanted:
+        unscored = await stored_sentiment.ensure_scores(session, where, limit=score_limit)
+        source = source.outerjoin(PostSentimentRow, PostSentimentRow.post_pk == PostRow.pk)
+        columns += [func.avg(PostSentimentRow.score).label("sentiment"),
+                    func.count(PostSentimentRow.score).label("sentiment_scored")]  # fmt: skip
     stmt = select(*columns).select_from(source).where(*where).group_by(key)
     time_group = group in ("day", "week", "month")
     stmt = stmt.order_by(key if time_group else literal_column("posts").desc(), key).limit(limit)
     rows = (await session.execute(stmt)).all()
-    wanted = metrics or list(METRICS)
-    buckets = [{"key": r.key} | {m: int(getattr(r, m) or 0) for m in wanted} for r in rows if r.key is not None]
-    return {"aggregate_by": group, "tz": tz.key, "metrics": wanted, "buckets": buckets}
+    buckets = [{"key": r.key} | _values(r, wanted) for r in rows if r.key is not None]
+    body: dict[str, Any] = {"aggregate_by": group, "tz": tz.key, "metrics": wanted, "buckets": buckets}
+    if "sentiment" in wanted:
+        body["sentiment_unscored"] = unscored
+        body["sentiment_method"] = "snownlp"
+        body["sentiment_caveat"] = SENTIMENT_CAVEAT.split(" Scores from", 1)[0]
+    return body
+
+
+def _values(row: Any, wanted: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for metric in wanted:
+        if metric == "sentiment":
+            # Mean positive probability (0..1) of the scored posts; null when none had text.
+            out["sentiment"] = None if row.sentiment is None else round(float(row.sentiment), 4)
+            out["sentiment_scored"] = int(row.sentiment_scored or 0)
+        else:
+            out[metric] = int(getattr(row, metric) or 0)
+    return out

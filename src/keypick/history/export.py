@@ -31,6 +31,9 @@ class ExportRequest(DataFilter):
     fields: list[str] = Field(default_factory=list, description="Post fields to include (default: all).")
     include_comments: bool = Field(False, description="XLSX: add a comments sheet; other formats: ignored.")
     limit: int | None = Field(None, ge=1, description="At most this many posts (default: all).")
+    excel_ids: bool = Field(
+        True, description='CSV: write digit-only ids as ="123…" so Excel keeps them as text (false: plain values).'
+    )
 
     @field_validator("format")
     @classmethod

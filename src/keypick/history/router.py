@@ -77,15 +77,21 @@ async def aggregate(
     f: DataFilter = Depends(data_filter),
     runtime: Runtime = Depends(get_runtime),
     aggregate_by: str = Query("day", description="day, week, month, platform, author, keyword or tag."),
-    metrics: str = Query("posts,engagement,authors", description="Comma list of posts, engagement, authors."),
+    metrics: str = Query(
+        "posts,engagement,authors",
+        description="Comma list of posts, engagement, authors, sentiment (mean SnowNLP score, 0..1).",
+    ),
     tz: str = Query("Asia/Shanghai", description="IANA time zone of the day/week/month buckets."),
     limit: int = Query(366, ge=1, le=5000, description="At most this many buckets."),
+    score_limit: int = Query(
+        2000, ge=0, le=50_000, description="sentiment: score at most this many not-yet-scored posts now."
+    ),
 ) -> dict[str, Any]:
     """Return one bucket per group with the asked metrics (time groups in time order)."""
     wanted = [m.strip() for m in metrics.split(",") if m.strip()]
     async with runtime.sessions() as session:
         return await history_aggregate.aggregate(session, f, group=aggregate_by, metrics=wanted, tz_name=tz,
-                                                 limit=limit)  # fmt: skip
+                                                 limit=limit, score_limit=score_limit)  # fmt: skip
 
 
 @router.post("/export", operation_id="export_posts", summary="Download the filtered posts (streamed).")
@@ -99,5 +105,7 @@ async def export(req: ExportRequest, runtime: Runtime = Depends(get_runtime)) ->
         return FileResponse(path, media_type=MEDIA_TYPES["xlsx"], headers=headers,
                             background=BackgroundTask(path.unlink, missing_ok=True))  # fmt: skip
     rows = history_export.post_rows(runtime.sessions, req, limit=req.limit)
-    chunks = (chunk.encode("utf-8") async for chunk in atext_chunks(req.format, rows, req.columns))
+    chunks = (
+        chunk.encode("utf-8") async for chunk in atext_chunks(req.format, rows, req.columns, excel_ids=req.excel_ids)
+    )
     return StreamingResponse(chunks, media_type=MEDIA_TYPES[req.format], headers=headers)

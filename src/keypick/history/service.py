@@ -16,6 +16,7 @@ from keypick.db import utcnow
 from keypick.exceptions import ValidationError
 from keypick.history.filters import DataFilter, conditions, engagement
 from keypick.history.search import count_matches, search_select
+from keypick.insights.models import PostSentimentRow
 from keypick.search.highlight import snippet
 from keypick.search.tokenize import parse_query
 from keypick.tasks.models import KeywordHitRow, TaskRow
@@ -140,7 +141,8 @@ async def cleanup(session: AsyncSession, *, older_than_days: int, dry_run: bool)
     if not dry_run:
         # Children first: SQLite only cascades with foreign keys on, PostgreSQL always; be explicit for both.
         for model, column in ((CommentRow, CommentRow.post_pk), (EngagementSnapshotRow, EngagementSnapshotRow.post_pk),
-                              (KeywordHitRow, KeywordHitRow.post_pk)):  # fmt: skip
+                              (KeywordHitRow, KeywordHitRow.post_pk),
+                              (PostSentimentRow, PostSentimentRow.post_pk)):  # fmt: skip
             await session.execute(delete(model).where(column.in_(old)))
         await session.execute(delete(PostRow).where(PostRow.last_seen_at < cutoff))
         await session.commit()

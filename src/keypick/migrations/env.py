@@ -7,6 +7,7 @@ from alembic import context
 from keypick.accounts import models as _account_models  # noqa: F401  (register tables)
 from keypick.content import models as _content_models  # noqa: F401
 from keypick.db import Base
+from keypick.insights import models as _insight_models  # noqa: F401
 from keypick.tasks import models as _task_models  # noqa: F401
 
 connection = context.config.attributes.get("connection")

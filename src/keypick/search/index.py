@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keypick.content.schemas import Post
+from keypick.insights import stored as stored_sentiment
 from keypick.search.tokenize import segment
 
 
@@ -17,9 +18,10 @@ def document(post: Post) -> str:
 
 
 async def index_posts(session: AsyncSession, rows: Sequence[tuple[int, Post]]) -> None:
-    """(Re)index posts by primary key, inside the caller's transaction."""
+    """(Re)index posts by primary key, inside the caller's transaction; stale sentiment scores are dropped."""
     if not rows:
         return
+    await stored_sentiment.invalidate(session, [(pk, stored_sentiment.post_text(p.title, p.content)) for pk, p in rows])
     values = [{"pk": pk, "doc": document(post)} for pk, post in rows]
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(
