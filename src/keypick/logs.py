@@ -7,9 +7,10 @@ import re
 import sys
 from typing import TextIO
 
-# Cookie headers, API keys and tokens must never reach a log line.
+# Cookie headers, API keys and tokens must never reach a log line. A bare "key" counts too: access logs
+# print URLs, and clients that cannot set headers (Dify's MCP form) send ?key=<api key>.
 _SECRET = re.compile(
-    r"(?i)((?:cookie|x-api-key|authorization|x-internal-key|api_key|apikey|token|secret|password)"
+    r"(?i)((?:cookie|x-api-key|authorization|x-internal-key|api_key|apikey|(?<![\w-])key|token|secret|password)"
     r"[\"']?\s*[:=]\s*[\"']?(?:(?:Bearer|Basic)\s+)?)([^\s\"',;}]+(?:;\s*[^\s\"',;}]+=[^\s\"',;}]+)*)"
 )
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import httpx
 import pytest
 from mcp.client.session import ClientSession
 
+from keypick.logs import RedactingFilter
 from tests.conftest import ServerThread
 from tests.mcp.conftest import KEY, PLATFORMS, TOOLS, error_text, mcp_session, payload
 
@@ -174,3 +176,25 @@ async def test_bad_arguments_are_tool_errors_naming_the_field(keypick: ServerThr
     response = httpx.get(f"{keypick.url}/api/crawl/tasks", headers={"X-API-Key": KEY})
     assert response.status_code == 200, response.text
     assert response.json()["total"] == 0
+
+
+def test_key_in_the_url_stays_out_of_the_access_log(keypick: ServerThread) -> None:
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record.getMessage())
+
+    handler = Collect()
+    handler.addFilter(RedactingFilter())  # as keypick.logs installs it on the root handler
+    access = logging.getLogger("uvicorn.access")
+    level = access.level
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    try:
+        httpx.post(f"{keypick.url}/mcp?key={KEY}", json={"jsonrpc": "2.0", "id": 1, "method": "ping"})
+    finally:
+        access.removeHandler(handler)
+        access.setLevel(level)
+    assert any("/mcp?key=***" in line for line in lines), lines
+    assert not any(KEY in line for line in lines)
