@@ -150,5 +150,5 @@ async def test_external_knowledge_retrieval(api: Any, sandbox: Any) -> None:
         missing = await client.http.post("/retrieval", json=request | {"knowledge_id": "nope"})
         assert missing.status_code == 404 and missing.json()["error_code"] == 2001
         unauthorised = await client.http.post("/retrieval", json=request, headers={"Authorization": "Bearer x"})
-        assert unauthorised.status_code == 401
+        assert unauthorised.status_code == 403 and unauthorised.json()["error_code"] == 1002  # Dify shows 403s
         assert json.dumps(records, ensure_ascii=False).count("metadata") == len(records)

@@ -2,22 +2,50 @@
 
 `knowledge_id` chooses what is searched: "all" (every stored post), "platform:<name>", "task:<id>"
 or "keyword:<crawl keyword>". Scores are the search engine's relevance scaled so the best record is 1.0.
+
+Auth failures answer 403 in Dify's error shape, not the API's usual 401: when the External Knowledge API is
+saved, Dify probes `{endpoint}/retrieval` and rejects only 403, 404 and 502. A 401 would let a wrong key be
+saved, and every later retrieval would then come back silently empty (Dify turns non-200 into no records).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import APIRouter, Depends
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from starlette.exceptions import HTTPException
 
 from keypick.api.runtime import Runtime, get_runtime
 from keypick.enums import resolve_platform
 from keypick.history import service as history_service
 from keypick.history.filters import DataFilter
 
-router = APIRouter(tags=["dify"])
+
+class DifyKnowledgeRoute(APIRoute):
+    """A route whose 401 (from the API-key dependency) becomes Dify's 403 with error_code 1001/1002."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """Wrap the handler so auth failures use Dify's External Knowledge error shape."""
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except HTTPException as exc:
+                if exc.status_code != 401:
+                    raise
+                if not request.headers.get("authorization", "").strip():
+                    return _error(403, 1001, "Missing API key: send Authorization: Bearer <api-key>.")
+                return _error(403, 1002, "Authorization failed: the API key is not one of KEYPICK_API_KEYS.")
+
+        return handle
+
+
+router = APIRouter(tags=["dify"], route_class=DifyKnowledgeRoute)
 
 
 class RetrievalSetting(BaseModel):
@@ -25,6 +53,12 @@ class RetrievalSetting(BaseModel):
 
     top_k: int = Field(5, ge=1, le=100)
     score_threshold: float = Field(0.0, ge=0.0, le=1.0)
+
+    @field_validator("top_k", "score_threshold", mode="before")
+    @classmethod
+    def _null_is_default(cls, value: Any, info: ValidationInfo) -> Any:
+        # Dify sends retrieval_setting.top_k as stored; a knowledge base created through its API may hold null.
+        return cls.model_fields[str(info.field_name)].default if value is None else value
 
 
 class RetrievalRequest(BaseModel):
