@@ -198,3 +198,11 @@ def test_key_in_the_url_stays_out_of_the_access_log(keypick: ServerThread) -> No
         access.setLevel(level)
     assert any("/mcp?key=***" in line for line in lines), lines
     assert not any(KEY in line for line in lines)
+
+
+@pytest.mark.parametrize("method", ["GET", "DELETE"])
+def test_no_sse_stream_or_session_to_end(keypick: ServerThread, method: str) -> None:
+    # Stateless JSON: a GET must not open an event stream that never says anything (the spec allows 405).
+    headers = {"X-API-Key": KEY, "Accept": "text/event-stream"}
+    response = httpx.request(method, f"{keypick.url}/mcp", headers=headers, timeout=5)
+    assert response.status_code == 405 and response.headers["allow"] == "POST"

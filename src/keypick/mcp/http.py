@@ -78,8 +78,10 @@ class McpEndpoint:
             await holder
 
     def mount(self, app: FastAPI) -> None:
-        """Add the /mcp route to the app (not in the OpenAPI document)."""
-        app.router.routes.append(Route(PATH, endpoint=self, methods=["GET", "POST", "DELETE"], include_in_schema=False))
+        """Add the /mcp route to the app (POST only; not in the OpenAPI document)."""
+        # Stateless: no session to DELETE, and no server-initiated messages, so a GET stream would stay open
+        # with nothing to say until the client gives up. The spec's answer for "no SSE stream here" is 405.
+        app.router.routes.append(Route(PATH, endpoint=self, methods=["POST"], include_in_schema=False))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer 401 without a valid key, 503 before start-up, else serve the MCP request."""
