@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -107,5 +108,5 @@ async def write_xlsx(sessions: async_sessionmaker[AsyncSession], req: ExportRequ
     handle = tempfile.NamedTemporaryFile(prefix="keypick-export-", suffix=".xlsx", delete=False)  # noqa: SIM115
     handle.close()
     path = Path(handle.name)
-    book.save(path)
+    await asyncio.to_thread(book.save, path)  # zipping the sheets is CPU work: off the event loop
     return path
