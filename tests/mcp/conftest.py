@@ -30,6 +30,16 @@ def keypick(make_settings: Callable[..., Settings], sandbox: ServerThread) -> It
         yield server
 
 
+@pytest.fixture
+def keypick_each_db(
+    make_settings: Callable[..., Settings], sandbox: ServerThread, database_url: str
+) -> Iterator[ServerThread]:
+    """The `keypick` server once on SQLite and once on the real PostgreSQL (different full-text search)."""
+    settings = make_settings(sandbox_url=sandbox.url, api_keys_raw=KEY, database_url=database_url)
+    with ServerThread(create_app(settings, workers=2)) as server:
+        yield server
+
+
 @asynccontextmanager
 async def mcp_session(
     url: str, headers: dict[str, str] | None = None, transport: httpx2.AsyncBaseTransport | None = None

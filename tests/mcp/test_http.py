@@ -91,8 +91,8 @@ async def crawl_coffee(session: ClientSession) -> tuple[str, dict[str, dict[str,
     return crawled["task_id"], posts
 
 
-async def test_crawl_get_task_and_search(keypick: ServerThread) -> None:
-    async with mcp_session(f"{keypick.url}/mcp", {"Authorization": f"Bearer {KEY}"}) as session:
+async def test_crawl_get_task_and_search(keypick_each_db: ServerThread) -> None:
+    async with mcp_session(f"{keypick_each_db.url}/mcp", {"Authorization": f"Bearer {KEY}"}) as session:
 
         async def call(name: str, arguments: dict[str, Any]) -> dict[str, Any]:
             return payload(await session.call_tool(name, arguments))
