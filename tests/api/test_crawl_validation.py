@@ -31,8 +31,20 @@ CASES: list[tuple[dict[str, Any], str, str]] = [
     ({"min_likes": -5}, "min_likes", "greater than or equal to 0"),
     ({"min_comments": "lots"}, "min_comments", "valid integer"),
     ({"exclude_keywords": [f"w{i}" for i in range(51)]}, "exclude_keywords", "at most 50"),
+    ({"content_type": "gif"}, "content_type", "'all', 'video', 'image', 'answer' or 'article'"),
+    ({"content_type": "video"}, "content_type", "weibo can filter content_type all only"),
     ({"surprise": 1}, "surprise", "Extra inputs are not permitted"),
 ]
+
+
+async def test_platforms_list_their_native_content_types(api: Any) -> None:
+    async with api(workers=0) as client:
+        listed = (await client.http.get("/api/crawl/platforms")).json()["platforms"]
+        types = {p["platform"]: p["capabilities"]["content_types"] for p in listed}
+        assert types["xiaohongshu"] == ["all", "video", "image"]
+        assert types["zhihu"] == ["all", "answer", "article", "video"]
+        assert types["bilibili"] == ["all", "video"]
+        assert types["weibo"] == types["douyin"] == types["kuaishou"] == types["tieba"] == ["all"]
 
 
 @pytest.mark.parametrize(("patch", "field", "reason"), CASES, ids=[f"{c[1]}-{i}" for i, c in enumerate(CASES)])

@@ -113,6 +113,22 @@ async def test_recent_sort_stops_when_the_time_window_has_passed(api: Any, sandb
         assert 20 <= unit["new_items"] <= 25
 
 
+@pytest.mark.parametrize(("content_type", "note_type"), [("video", "video"), ("image", "normal")])
+async def test_content_type_is_the_native_note_type(api: Any, sandbox: Any, content_type: str, note_type: str) -> None:
+    # The sandbox applies note_type as the site does; every note kept must be of the asked type.
+    async with api(sandbox_url=sandbox.url, cookies_xhs=COOKIE, task_lease_seconds=LEASE) as client:
+        task_id, status = await _crawl(client, max_results=6, content_type=content_type)
+        assert status["status"] == "completed", status
+        assert status["params"]["content_type"] == content_type
+        posts = await _results(client, task_id)
+        assert len(posts) == 6 and {p["platform_data"]["note_type"] for p in posts} == {note_type}
+        if content_type == "video":
+            assert all(p["videos"] for p in posts)
+        bad = await client.http.post("/api/crawl/", json={"platform": "xhs", "keywords": ["咖啡"],
+                                                          "content_type": "answer"})  # fmt: skip
+        assert bad.status_code == 422 and "content_type" in bad.json()["error"]["message"]
+
+
 async def test_feed_without_items_falls_back_to_the_note_page(api: Any, sandbox: Any) -> None:
     httpx.post(f"{sandbox.url}/_sandbox/faults", json=["empty_page@path=/api/sns/web/v1/feed"])
     async with api(sandbox_url=sandbox.url, cookies_xhs=COOKIE, task_lease_seconds=LEASE) as client:

@@ -100,6 +100,20 @@ async def test_crawl_zhihu_end_to_end(api: Any, sandbox: Any, database_url: str)
     assert all("d_c0" in e["cookies"] for e in log)
 
 
+@pytest.mark.parametrize(("content_type", "vertical"), [("article", "article"), ("answer", "answer")])
+async def test_content_type_is_the_native_vertical(api: Any, sandbox: Any, content_type: str, vertical: str) -> None:
+    async with api(sandbox_url=sandbox.url, cookies_zhihu=COOKIE) as client:
+        created = await client.http.post("/api/crawl/", json={
+            "platform": "zhihu", "keywords": ["拿铁"], "max_results": 5, "content_type": content_type,
+        })  # fmt: skip
+        status = await client.wait_status(created.json()["task_id"], timeout=60)
+        assert status["status"] == "completed", status
+        posts = (await client.http.get(f"/api/crawl/task/{created.json()['task_id']}/results")).json()["results"]
+        assert len(posts) == 5 and {p["platform_data"]["content_type"] for p in posts} == {vertical}
+    searches = [e for e in _log(sandbox) if e["path"].endswith("search_v3")]
+    assert searches and {e["params"]["vertical"] for e in searches} == {vertical}
+
+
 async def test_time_range_uses_the_native_time_interval(api: Any, sandbox: Any) -> None:
     async with api(sandbox_url=sandbox.url, cookies_zhihu=COOKIE) as client:
         created = await client.http.post("/api/crawl/", json={

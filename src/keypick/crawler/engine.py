@@ -19,7 +19,7 @@ from keypick.crawler.page import PageWork, collect_page, commit_page
 from keypick.db import utcnow
 from keypick.enums import SortBy, StopReason, TaskStatus
 from keypick.exceptions import PlatformError
-from keypick.platforms.base import PlatformAdapter, SearchOptions
+from keypick.platforms.base import ContentType, PlatformAdapter, SearchOptions
 from keypick.tasks import service as task_service
 from keypick.tasks.filters import PostFilter, parse_time_range
 from keypick.tasks.models import TaskRow, TaskUnitRow
@@ -93,7 +93,10 @@ class TaskRunner:
             since=since, until=until, min_likes=params["min_likes"], min_comments=params["min_comments"],
             exclude_keywords=tuple(params["exclude_keywords"]),
         )  # fmt: skip
-        options = SearchOptions(sort_by=SortBy(params["sort_by"]), since=since, until=until)
+        options = SearchOptions(
+            sort_by=SortBy(params["sort_by"]), since=since, until=until,
+            content_type=ContentType(params.get("content_type", ContentType.ALL)),  # older tasks lack it
+        )  # fmt: skip
         try:
             first = await accounts.adapter()
         except PlatformError as exc:

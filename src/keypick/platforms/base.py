@@ -10,12 +10,23 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from keypick.content.schemas import Author, Comment, Post
 from keypick.enums import Platform, SortBy
 
 Cursor = dict[str, Any]
+
+
+class ContentType(StrEnum):
+    """Which kind of post a search asks for; adapters map it to their native type filter."""
+
+    ALL = "all"
+    VIDEO = "video"
+    IMAGE = "image"  #: image/text notes (Xiaohongshu)
+    ANSWER = "answer"  #: Zhihu answers
+    ARTICLE = "article"  #: Zhihu articles
 
 
 @dataclass(frozen=True)
@@ -25,6 +36,7 @@ class SearchOptions:
     sort_by: SortBy = SortBy.HOT
     since: datetime | None = None
     until: datetime | None = None
+    content_type: ContentType = ContentType.ALL
 
 
 @dataclass
@@ -60,6 +72,8 @@ class Capabilities:
     author_posts: bool = False
     native_sorts: tuple[str, ...] = ()
     native_time_filter: bool = False
+    #: The `content_type` values the platform's own search can filter on ("all" always).
+    content_types: tuple[str, ...] = (ContentType.ALL.value,)
     needs_account: bool = False
     needs_browser: bool = False
     notes: str = ""

@@ -167,6 +167,9 @@ class XhsApiReplay(_RiskAnswers):
         if page > self.pages or "空" in keyword or "empty" in keyword.lower():
             return envelope({"has_more": False, "items": []})
         items = [] if empty else self.data.search_items(keyword, page, size)
+        if body["note_type"]:  # the site's type filter: 1 video notes, 2 image notes (related searches stay)
+            wanted = "video" if body["note_type"] == 1 else "normal"
+            items = [i for i in items if i["model_type"] != "note" or i["note_card"].get("type") == wanted]
         return envelope({"has_more": page < self.pages, "items": items})
 
     def _feed(self, body: Json, empty: bool) -> Json:

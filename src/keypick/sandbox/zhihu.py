@@ -154,6 +154,8 @@ class ZhihuReplay(_ZhihuFaults):
         cut = True  # past the last page, and for the "no results" keywords
         if page <= self.pages and "空" not in keyword and "empty" not in keyword.lower():
             items, cut = self.data.search_items(keyword, page, not_before=not_before)
+        if vertical := params.get("vertical", ""):  # a vertical keeps only results of that object type
+            items = [i for i in items if i.get("type") == "search_result" and i["object"].get("type") == vertical]
         is_end = cut or page >= self.pages
         following = {**params, "offset": int(offset) + PAGE_SIZE, "lc_idx": int(offset) + PAGE_SIZE}
         paging = {"is_end": is_end, "next": f"https://{HOST}/api/v4/search_v3?{urlencode(following)}"}

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from keypick.enums import SortBy, resolve_platform
+from keypick.platforms.base import ContentType
 from keypick.tasks.filters import TIME_RANGE_HELP, parse_time_range
 
 
@@ -32,6 +33,11 @@ class CrawlRequest(BaseModel):
     max_results: int = Field(50, ge=1, le=1000, description="Posts to collect per keyword, 1..1000.")
     time_range: str = Field("all", description=f"Publish-time window: {TIME_RANGE_HELP}.")
     sort_by: SortBy = Field(SortBy.HOT, description="Result order: hot, recent, likes, comments, shares.")
+    content_type: ContentType = Field(
+        ContentType.ALL,
+        description="The platform's native type filter: all; video or image (xiaohongshu), answer, article or "
+        "video (zhihu), video (bilibili). GET /api/crawl/platforms lists each platform's values.",
+    )
     include_comments: bool = Field(False, description="Also collect comments and replies.")
     max_comments_per_post: int = Field(20, ge=0, le=1000, description="Comment cap per post (replies count).")
     crawl_author_details: bool = Field(False, description="Also fetch each author's profile.")
@@ -45,6 +51,19 @@ class CrawlRequest(BaseModel):
     @classmethod
     def _platform(cls, value: str) -> str:
         return resolve_platform(value).value
+
+    @field_validator("content_type")
+    @classmethod
+    def _content_type(cls, value: ContentType, info: ValidationInfo) -> ContentType:
+        # Only the platform's own filter can select a type: refuse what it cannot do instead of ignoring it.
+        from keypick.platforms import registry
+
+        platform = info.data.get("platform")
+        adapter = registry.INFOS.get(resolve_platform(platform)) if isinstance(platform, str) else None
+        if adapter is not None and value.value not in adapter.capabilities.content_types:
+            allowed = ", ".join(adapter.capabilities.content_types)
+            raise ValueError(f"{platform} can filter content_type {allowed} only")
+        return value
 
     @field_validator("keywords", "exclude_keywords", mode="before")
     @classmethod

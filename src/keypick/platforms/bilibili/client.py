@@ -43,6 +43,7 @@ ADAPTER_INFO = AdapterInfo(
         author_posts=False,
         native_sorts=("hot→click (most played)", "recent→pubdate (newest first)", "default→'' (综合)"),
         native_time_filter=True,
+        content_types=("all", "video"),  # search_type=video: every result is a video
         needs_account=False,
         needs_browser=False,
         notes=(

@@ -54,6 +54,7 @@ ADAPTER_INFO = AdapterInfo(
         author_posts=False,
         native_sorts=("hot→popularity_descending", "recent→time_descending", "default→general"),
         native_time_filter=False,
+        content_types=tuple(t.value for t in c.CONTENT_TO_NOTE_TYPE),
         needs_account=True,
         needs_browser=False,
         notes=(
@@ -112,7 +113,7 @@ class XiaohongshuAdapter(PlatformAdapter):
         search_id = search_id or make_search_id(int(self._clock().timestamp() * 1000), self._salt())
         sort = c.SORT_TO_NATIVE.get(options.sort_by, c.SearchSort.GENERAL)
         body = {"keyword": keyword, "page": page, "page_size": c.PAGE_SIZE, "search_id": search_id,
-                "sort": sort.value, "note_type": int(c.NoteType.ALL)}  # fmt: skip
+                "sort": sort.value, "note_type": int(c.CONTENT_TO_NOTE_TYPE[options.content_type])}  # fmt: skip
         result = parse_search_page(await self._request("search", body), fetched_at=self._clock())
         next_cursor = {"page": page + 1, "search_id": search_id} if result.has_more else None
         return SearchPage(posts=result.posts, next_cursor=next_cursor, skipped=result.skipped)

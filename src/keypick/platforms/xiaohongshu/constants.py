@@ -22,6 +22,7 @@ from keypick.exceptions import (
     RiskControl,
     VerificationRequired,
 )
+from keypick.platforms.base import ContentType
 
 PLATFORM = "xiaohongshu"
 API_BASE = "https://edith.xiaohongshu.com"
@@ -59,6 +60,14 @@ class NoteType(IntEnum):
     ALL = 0
     VIDEO = 1
     IMAGE = 2
+
+
+#: KeyPick content_type → native note_type.
+CONTENT_TO_NOTE_TYPE: dict[ContentType, NoteType] = {
+    ContentType.ALL: NoteType.ALL,
+    ContentType.VIDEO: NoteType.VIDEO,
+    ContentType.IMAGE: NoteType.IMAGE,
+}
 
 
 #: KeyPick sort → native sort; any other sort falls back to GENERAL.

@@ -44,6 +44,7 @@ ADAPTER_INFO = AdapterInfo(
         author_posts=False,
         native_sorts=("likes→upvoted_count", "recent→created_time", "default→relevance"),
         native_time_filter=True,
+        content_types=tuple(t.value for t in c.CONTENT_TO_VERTICAL),
         needs_account=True,
         needs_browser=True,
         notes=(
@@ -59,7 +60,7 @@ ADAPTER_INFO = AdapterInfo(
 )
 
 _SEARCH_FIXED = {"gk_version": "gz-gaokao", "t": "general", "correction": 1, "filter_fields": "",
-                 "show_all_topics": 0, "search_source": "Filter", "vertical": ""}  # fmt: skip
+                 "show_all_topics": 0, "search_source": "Filter"}  # fmt: skip
 
 
 def _utcnow() -> datetime:
@@ -97,7 +98,8 @@ class ZhihuAdapter(PlatformAdapter):
         offset = int((cursor or {}).get("offset", 0))
         sort = c.SORT_TO_NATIVE.get(options.sort_by, c.SearchSort.DEFAULT)
         params = {**_SEARCH_FIXED, "q": keyword, "offset": offset, "limit": c.PAGE_SIZE, "lc_idx": offset,
-                  "time_interval": self.time_interval(options).value, "sort": sort.value}  # fmt: skip
+                  "time_interval": self.time_interval(options).value, "sort": sort.value,
+                  "vertical": c.CONTENT_TO_VERTICAL[options.content_type]}  # fmt: skip
         payload = await self._get(ENDPOINTS["search"].url, params, "search", page_url=search_page_url(keyword))
         result = parse_search_page(payload, fetched_at=self._clock())
         next_cursor = None if result.end else {"offset": offset + c.PAGE_SIZE}

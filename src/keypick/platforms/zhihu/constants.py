@@ -19,6 +19,7 @@ from keypick.exceptions import (
     RiskControl,
     VerificationRequired,
 )
+from keypick.platforms.base import ContentType as KeyPickType
 
 PLATFORM = "zhihu"
 BASE_URL = "https://www.zhihu.com"
@@ -81,6 +82,14 @@ class ContentType(StrEnum):
     ARTICLE = "article"
     ZVIDEO = "zvideo"
 
+
+#: KeyPick content_type → search_v3 `vertical` ("" = every type).
+CONTENT_TO_VERTICAL: dict[KeyPickType, str] = {
+    KeyPickType.ALL: "",
+    KeyPickType.ANSWER: ContentType.ANSWER.value,
+    KeyPickType.ARTICLE: ContentType.ARTICLE.value,
+    KeyPickType.VIDEO: ContentType.ZVIDEO.value,
+}
 
 #: Top-level `data[].type` values whose `object` may be content (MC reads both).
 RESULT_ITEM_TYPES = frozenset({"search_result", "zvideo"})
