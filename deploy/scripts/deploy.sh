@@ -50,6 +50,18 @@ deploy_fly() {
   die "the app did not become healthy; see 'flyctl logs --app $APP'"
 }
 
+# The queue names bound in wrangler.toml for $WORKER_ENV (producers and consumers, dead-letter queues included).
+worker_queues() {
+  python3 - "$WORKER_ENV" <<'PY'
+import sys, tomllib
+env = tomllib.load(open("wrangler.toml", "rb")).get("env", {}).get(sys.argv[1], {})
+queues = env.get("queues", {})
+names = [q["queue"] for q in queues.get("producers", []) + queues.get("consumers", [])]
+names += [q["dead_letter_queue"] for q in queues.get("consumers", []) if q.get("dead_letter_queue")]
+print("\n".join(dict.fromkeys(names)))
+PY
+}
+
 deploy_cloudflare() {
   need npx "Node.js 20+"
   cd "$ROOT/deploy/cloudflare"
@@ -59,6 +71,14 @@ deploy_cloudflare() {
     die "wrangler.toml still has KV placeholders: run 'npx wrangler kv namespace create CACHE' and put the ids in (see DEPLOY_GUIDE.md)"
   fi
   [ -n "${KEYPICK_API_KEYS:-}" ] && [ -n "${INTERNAL_KEY:-}" ] || die "KEYPICK_API_KEYS and INTERNAL_KEY must be set"
+  # Queues exist only on the Workers paid plan; with the queue sections commented out this list is empty.
+  local queue
+  for queue in $(worker_queues); do
+    if ! npx wrangler queues info "$queue" >/dev/null 2>&1; then
+      say "creating the queue $queue"
+      npx wrangler queues create "$queue"
+    fi
+  done
   say "setting Worker secrets for $WORKER_ENV"
   printf '%s' "$KEYPICK_API_KEYS" | npx wrangler secret put KEYPICK_API_KEYS --env "$WORKER_ENV"
   printf '%s' "$INTERNAL_KEY" | npx wrangler secret put INTERNAL_KEY --env "$WORKER_ENV"

@@ -1,7 +1,9 @@
-"""Deployment files parse, hold the required keys, and run commands that exist in this repository."""
+"""fly.toml, the Dockerfile, .dockerignore and docker-compose.yml parse, hold the required keys, and run what exists."""
 
 from __future__ import annotations
 
+import fnmatch
+import os
 import re
 import shlex
 import subprocess
@@ -10,125 +12,129 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
-from keypick.cli.main import app as cli
+from tests.conftest import ServerThread, free_port
+from tests.deploy.commands import ROOT, keypick_runs, wrangler_environments, wrangler_problem
 
-ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-
-
-def _cli_commands() -> set[str]:
-    names = {c.name or (c.callback.__name__ if c.callback else "") for c in cli.registered_commands}
-    return names | {g.name for g in cli.registered_groups if g.name}
-
-
-def _keypick_command_exists(command: str) -> bool:
-    words = shlex.split(command)
-    return words[0] == "keypick" and words[1] in _cli_commands()
 
 
 def test_fly_toml() -> None:
     root = tomllib.loads((ROOT / "fly.toml").read_text())
-    assert root == tomllib.loads((ROOT / "deploy/fly/fly.toml").read_text()), "root fly.toml follows the template"
+    assert (ROOT / "fly.toml").read_text() == (ROOT / "deploy/fly/fly.toml").read_text(), "root copy = template"
     assert root["app"] == "keypick" and root["primary_region"] == "sin"
     assert set(root["processes"]) == {"app", "worker"}
-    assert all(_keypick_command_exists(cmd) for cmd in root["processes"].values())
+    assert root["processes"]["app"].startswith("keypick serve") and "--workers 0" in root["processes"]["app"]
+    assert root["processes"]["worker"].startswith("keypick worker")
+    for command in [*root["processes"].values(), root["deploy"]["release_command"]]:
+        assert keypick_runs(command), command
     assert root["env"]["PORT"] == "8080" and root["env"]["KEYPICK_METRICS_PORT"] == "9091"
-    mount = root["mounts"][0]
-    assert (mount["source"], mount["destination"]) == ("keypick_data", "/data")
+    assert root["env"]["ENVIRONMENT"] == "production" and root["env"]["KEYPICK_DATA_DIR"] == "/data"
+    [mount] = root["mounts"]
+    assert (mount["source"], mount["destination"], mount["processes"]) == ("keypick_data", "/data", ["app"])
     service = root["http_service"]
-    assert service["internal_port"] == 8080 and service["auto_stop_machines"] and service["auto_start_machines"]
-    assert service["concurrency"]["hard_limit"] > service["concurrency"]["soft_limit"]
-    assert service["checks"][0]["path"] == "/health"
+    assert service["internal_port"] == 8080 and service["processes"] == ["app"]
+    assert service["auto_stop_machines"] == "stop" and service["auto_start_machines"] is True
+    assert 0 < service["concurrency"]["soft_limit"] < service["concurrency"]["hard_limit"]
+    [check] = service["checks"]
+    assert (check["method"], check["path"]) == ("GET", "/health")
     assert root["metrics"] == {"port": 9091, "path": "/metrics"}
+    worker_check = root["checks"]["worker_metrics"]
+    assert (worker_check["port"], worker_check["path"], worker_check["processes"]) == (9091, "/metrics", ["worker"])
     assert root["experimental"]["auto_rollback"] is True
+    assert {vm["processes"][0] for vm in root["vm"]} == {"app", "worker"}
     assert (ROOT / root["build"]["dockerfile"]).is_file()
+    assert root["build"]["build-target"] in _stages()
 
 
-def test_dockerfile() -> None:
+def _stages() -> dict[str, str]:
+    """Each Dockerfile stage's name and text."""
     text = (ROOT / "Dockerfile").read_text()
-    stages = re.findall(r"^FROM \S+ AS (\S+)", text, re.M)
+    parts = re.split(r"^FROM ", text, flags=re.M)[1:]
+    return {re.match(r"\S+ AS (\S+)", p).group(1): p for p in parts}  # type: ignore[union-attr]
+
+
+def _last(stage: str, instruction: str, stages: dict[str, str]) -> str:
+    """The last `instruction` line of a stage, following FROM <stage> parents."""
+    text = stages[stage]
+    found = re.findall(rf"^{instruction} (.+)$", text, re.M)
+    if found:
+        return str(found[-1])
+    parent = text.split()[0]
+    assert parent in stages, f"no {instruction} in {stage}"
+    return _last(parent, instruction, stages)
+
+
+def test_dockerfile_stages_user_and_command() -> None:
+    stages = _stages()
     assert {"builder", "runtime", "browser"} <= set(stages)
-    runtime = text.split("AS runtime", 1)[1].split("AS browser", 1)[0]
-    assert re.search(r"^USER keypick", runtime, re.M), "the runtime runs as a non-root user"
-    assert "HEALTHCHECK" in runtime and "/health" in runtime
-    assert 'CMD ["keypick", "serve"]' in runtime
-    assert "chromium" in text.split("AS browser", 1)[1]
-    for copied in re.findall(r"^COPY (?!--from)(\S+)", text, re.M):
-        assert (ROOT / copied).exists(), copied
+    for target in ("runtime", "browser"):
+        assert _last(target, "USER", stages) == "keypick", f"{target} runs as the non-root user"
+        assert "HEALTHCHECK" in stages["runtime"]
+        command = " ".join(yaml.safe_load(_last(target, "CMD", stages)))
+        assert keypick_runs(command), command
+    assert stages["runtime"].split()[0].startswith("python:"), "runtime starts from slim Python, not the builder"
+    assert re.search(r"apt-get install .*chromium", stages["browser"])
+    assert "KEYPICK_BROWSER_EXECUTABLE=/usr/bin/chromium" in stages["browser"]
+    text = (ROOT / "Dockerfile").read_text()
+    ignored = [line for line in (ROOT / ".dockerignore").read_text().splitlines() if line and line[0] != "#"]
+    for copied in re.findall(r"^COPY (?!--from)(.+) \S+$", text, re.M):
+        for source in copied.split():
+            assert (ROOT / source).exists(), source
+            assert not any(fnmatch.fnmatch(source, pattern) for pattern in ignored), f".dockerignore drops {source}"
 
 
-def test_compose() -> None:
-    compose: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+def _healthcheck() -> str:
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    match = re.search(r"^HEALTHCHECK .*?CMD (.+)$", text, re.M)
+    assert match
+    return match.group(1)
+
+
+def test_dockerfile_healthcheck_passes_on_a_live_app_and_fails_without_one(live_app: ServerThread) -> None:
+    # The shell form runs under /bin/sh in the image, with python on PATH and PORT from the environment.
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "PORT": str(live_app.port)}
+    assert subprocess.run(["/bin/sh", "-c", _healthcheck()], env=env, timeout=10).returncode == 0
+    env["PORT"] = str(free_port())
+    result = subprocess.run(["/bin/sh", "-c", _healthcheck()], env=env, capture_output=True, timeout=10)
+    assert result.returncode != 0
+
+
+def test_compose_file() -> None:
+    path = ROOT / "docker-compose.yml"
+    schema = subprocess.run([BIN / "check-jsonschema", "--builtin-schema", "vendor.compose-spec", str(path)],
+                            capture_output=True, text=True)  # fmt: skip
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+    compose: dict[str, Any] = yaml.safe_load(path.read_text())
     services = compose["services"]
     assert {"api", "worker", "postgres", "redis", "gateway"} <= set(services)
-    assert services["gateway"]["profiles"] == ["gateway"]
+    stages = _stages()
     for name in ("api", "worker"):
-        assert _keypick_command_exists(" ".join(services[name]["command"]))
-        assert services[name]["build"]["target"] in ("runtime", "browser")
-    assert "./deploy/cloudflare:/gateway" in services["gateway"]["volumes"]
-
-
-def test_workflows_are_valid_and_run_existing_things() -> None:
-    files = sorted((ROOT / ".github/workflows").glob("*.yml"))
-    assert {f.name for f in files} == {"ci.yml", "fly-deploy.yml", "cloudflare-deploy.yml"}
-    result = subprocess.run([BIN / "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, files)],
-                            capture_output=True, text=True)  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
-    ci = yaml.safe_load((ROOT / ".github/workflows/ci.yml").read_text())
-    steps = [s.get("run", "") for s in ci["jobs"]["test"]["steps"]]
-    readme_test = _readme_commands()[1]
-    assert any(readme_test.split()[-1] in step for step in steps), "ci.yml runs the README's test command"
-    fly = (ROOT / ".github/workflows/fly-deploy.yml").read_text()
-    assert "FLY_API_TOKEN" in fly and "--config fly.toml" in fly
-    cloudflare = yaml.safe_load((ROOT / ".github/workflows/cloudflare-deploy.yml").read_text())
-    workdir = cloudflare["jobs"]["deploy"]["defaults"]["run"]["working-directory"]
-    assert (ROOT / workdir).is_dir() and (ROOT / workdir / "package-lock.json").is_file()
-    text = (ROOT / ".github/workflows/cloudflare-deploy.yml").read_text()
-    assert "CLOUDFLARE_API_TOKEN" in text and "CLOUDFLARE_ACCOUNT_ID" in text
-    assert "__KV_CACHE_ID_PRODUCTION__" in (ROOT / workdir / "wrangler.toml").read_text()
-
-
-def _readme_commands() -> list[str]:
-    text = (ROOT / "README.md").read_text()
-    block = re.search(r"## Quick start.*?```bash\n(.*?)```", text, re.S)
-    assert block
-    return [line for line in block.group(1).splitlines() if line.strip()]
-
-
-@pytest.mark.parametrize("script", sorted(p.name for p in (ROOT / "deploy/scripts").glob("*.sh")))
-def test_deploy_scripts_are_shellcheck_clean(script: str) -> None:
-    path = ROOT / "deploy/scripts" / script
-    assert path.stat().st_mode & 0o111, f"{script} is executable"
-    result = subprocess.run([BIN / "shellcheck", str(path)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout
+        assert keypick_runs(shlex.join(services[name]["command"]))
+        assert services[name]["build"]["target"] in stages
+        environment = services[name]["environment"]
+        assert re.fullmatch(r"postgresql://\w+:\w+@postgres:5432/\w+", environment["DATABASE_URL"])
+        assert environment["REDIS_URL"].startswith("redis://redis:6379")
+    worker = services["worker"]
+    assert str(worker["environment"]["KEYPICK_METRICS_PORT"]) in " ".join(worker["healthcheck"]["test"])
+    assert services["postgres"]["healthcheck"]
+    gateway = services["gateway"]
+    assert gateway["profiles"] == ["gateway"]
+    assert "./deploy/cloudflare:/gateway" in gateway["volumes"]
+    script = gateway["command"][-1]
+    assert "npm ci" in script and f"BACKEND_URL:http://api:{services['api']['environment']['PORT']}" in script
+    words = shlex.split(script.split("exec npx wrangler ", 1)[1])
+    assert words[words.index("--env") + 1] in wrangler_environments()
+    assert wrangler_problem(words) is None
 
 
 def test_readme_commands_exist() -> None:
-    first, second = _readme_commands()
+    text = (ROOT / "README.md").read_text()
+    block = re.search(r"## Quick start.*?```bash\n(.*?)```", text, re.S)
+    assert block
+    first, second = [line for line in block.group(1).splitlines() if line.strip()]
     for command in (first, second):
         script = next(w for w in shlex.split(command) if w.startswith("./scripts/"))
         assert (ROOT / script).is_file()
-    ci = (ROOT / ".ci/run").read_text()
-    assert second in ci, ".ci/run runs the README's test command verbatim"
-
-
-@pytest.mark.parametrize("guide", ["DEPLOY_GUIDE.md", "docs/deployment.md"])
-def test_deploy_guides_name_only_things_that_exist(guide: str) -> None:
-    text = (ROOT / guide).read_text()
-    paths = set(re.findall(r"(?<![\w/.-])((?:deploy|docs|scripts|\.github/workflows|src)/[\w./-]+\w)", text))
-    paths |= {p for p in re.findall(r"`([\w.-]+\.(?:toml|yml|md))`", text)}
-    assert paths, "the guide names files"
-    for path in sorted(paths):
-        assert (ROOT / path).exists(), f"{guide} names {path}, which does not exist"
-    for command in re.findall(r"\bkeypick (\w+)", text):
-        if command in ("serve", "worker", "doctor", "crawl", "accounts", "tasks", "db", "sandbox", "mcp"):
-            assert command in _cli_commands(), f"{guide}: keypick {command} is not a command"
-    wrangler = (ROOT / "deploy/cloudflare/wrangler.toml").read_text()
-    for name in ("keypick-crawler-queue", "keypick-crawler-dlq", "CACHE", "__KV_CACHE_ID_PRODUCTION__"):
-        if name in text:
-            assert name in wrangler, f"{guide} names {name}; wrangler.toml does not"
-    for secret in ("KEYPICK_API_KEYS", "INTERNAL_KEY", "KEYPICK_SECRET_KEY", "DATABASE_URL", "KEYPICK_PUBLIC_URL"):
-        assert secret in (ROOT / ".env.example").read_text()
+    assert second in (ROOT / ".ci/run").read_text(), ".ci/run runs the README's test command verbatim"
