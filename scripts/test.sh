@@ -5,6 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh dev
+# The gateway's npm packages (tests/gateway): installed from the lockfile when missing or older than it.
+if command -v npm >/dev/null 2>&1 && [ ! deploy/cloudflare/node_modules/.package-lock.json -nt deploy/cloudflare/package-lock.json ]; then
+  (cd deploy/cloudflare && npm ci --no-audit --no-fund)
+fi
 .venv/bin/ruff check src tests bench
 .venv/bin/ruff format --check src tests bench
 .venv/bin/mypy

@@ -41,7 +41,9 @@ export function classify(method: string, path: string): Route {
   if (method === "OPTIONS") return { kind: "preflight" };
   if (path === "/health") return { kind: "health" };
   if (path === "/api/version") return { kind: "version" };
-  if (BLOCKED_PREFIXES.some((prefix) => isUnder(path, prefix))) return { kind: "blocked" };
+  // Compared loosely ("//Internal/tasks"): a backend or proxy further on might normalise what this does not.
+  const loose = path.replace(/\/{2,}/g, "/").toLowerCase();
+  if (BLOCKED_PREFIXES.some((prefix) => isUnder(loose, prefix))) return { kind: "blocked" };
   if (PUBLIC_PATHS.has(path)) return { kind: "public" };
   const read = method === "GET" || method === "HEAD";
   if (read && path === "/api/crawl/platforms") return { kind: "platforms" };
