@@ -10,7 +10,7 @@ from typing import Any
 import httpx2
 import mcp_types
 import pytest
-from mcp.client.session import ClientSession
+from mcp.client.session import ClientSession, IncomingMessage
 from mcp.client.streamable_http import streamable_http_client
 
 from keypick.api.app import create_app
@@ -40,19 +40,34 @@ def keypick_each_db(
         yield server
 
 
+class Garbled:
+    """A message handler keeping what the transport could not read (the SDK's default handler drops it)."""
+
+    # Not a list subclass: the SDK takes `message_handler or default`, and an empty list is falsy.
+    def __init__(self) -> None:
+        self.errors: list[Exception] = []
+
+    async def __call__(self, message: IncomingMessage) -> None:
+        """Keep exceptions; notifications are not expected from these tools."""
+        if isinstance(message, Exception):
+            self.errors.append(message)
+
+
 @asynccontextmanager
 async def mcp_session(
     url: str, headers: dict[str, str] | None = None, transport: httpx2.AsyncBaseTransport | None = None
 ) -> AsyncIterator[ClientSession]:
     """An initialized MCP client session over streamable HTTP at `url` (optionally through an ASGI transport)."""
+    garbled = Garbled()
     # A read timeout well under the test timeout: a hung server fails the test with a clear error.
     async with (
         httpx2.AsyncClient(headers=headers or {}, timeout=httpx2.Timeout(20, read=60), transport=transport) as http,
         streamable_http_client(url, http_client=http) as (read, write),
-        ClientSession(read, write) as session,
+        ClientSession(read, write, message_handler=garbled) as session,
     ):
         await session.initialize()
         yield session
+    assert not garbled.errors, garbled.errors
 
 
 def payload(result: mcp_types.CallToolResult) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from tests.conftest import ServerThread
-from tests.mcp.conftest import PLATFORMS, TOOLS, error_text, payload
+from tests.mcp.conftest import PLATFORMS, TOOLS, Garbled, error_text, payload
 
 KEYPICK = Path(sys.executable).with_name("keypick")
 
@@ -19,9 +19,12 @@ async def test_stdio_lists_crawls_and_searches(sandbox: ServerThread, tmp_path: 
     env = {"KEYPICK_DATA_DIR": str(data), "KEYPICK_SANDBOX_URL": sandbox.url, "KEYPICK_LOG_LEVEL": "INFO",
            "KEYPICK_WEIBO__MIN_INTERVAL": "0", "KEYPICK_WEIBO__JITTER": "0"}  # fmt: skip
     server = StdioServerParameters(command=str(KEYPICK), args=["mcp", "--workers", "1"], env=env, cwd=tmp_path)
-    stderr = tmp_path / "stderr.log"
+    stderr, garbled = tmp_path / "stderr.log", Garbled()
     with stderr.open("w") as errlog:
-        async with stdio_client(server, errlog=errlog) as (read, write), ClientSession(read, write) as session:
+        async with (
+            stdio_client(server, errlog=errlog) as (read, write),
+            ClientSession(read, write, message_handler=garbled) as session,
+        ):
             info = await session.initialize()
             assert info.server_info.name == "keypick" and info.instructions and "search_posts" in info.instructions
             assert {tool.name for tool in (await session.list_tools()).tools} == TOOLS
@@ -42,6 +45,7 @@ async def test_stdio_lists_crawls_and_searches(sandbox: ServerThread, tmp_path: 
             found = payload(await session.call_tool("search_posts", {"query": "拿铁", "limit": 50}))
             assert found["total"] == 12 and {p["id"] for p in found["posts"]} == ids
             assert "keywords:" in error_text(await session.call_tool("crawl", {"keywords": []}))
-    # The tools ran on the database the environment named; logs went to stderr, leaving stdout to the protocol.
+    # Logs went to stderr: stdout carried nothing but protocol messages. The database is the one the env named.
+    assert not garbled.errors, garbled.errors
     assert (data / "keypick.db").is_file()
     assert f"task {crawled['task_id']} ended completed" in stderr.read_text()
