@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from mcp.client.session import ClientSession
+from mcp.shared.exceptions import MCPError
 
 from keypick.logs import RedactingFilter
 from tests.conftest import ServerThread
@@ -47,6 +48,13 @@ def test_missing_or_wrong_key_is_401(keypick: ServerThread, path: str, headers: 
     assert response.headers["www-authenticate"] == "Bearer"
     # The same request with the key is answered.
     assert httpx.post(keypick.url + "/mcp", json=init, headers=accept | {"X-API-Key": KEY}).status_code == 200
+
+
+async def test_official_client_fails_fast_without_the_key(keypick: ServerThread) -> None:
+    with pytest.raises(BaseExceptionGroup) as failed:
+        async with mcp_session(f"{keypick.url}/mcp?key=wrong"):
+            pass
+    assert failed.group_contains(MCPError, match="error response")
 
 
 async def test_schemas_are_complete(keypick: ServerThread) -> None:
