@@ -213,7 +213,7 @@ async def test_requests_without_user_agent_are_forbidden(client: httpx.AsyncClie
     [
         "/www.xiaohongshu.com/explore",
         "/m.weibo.cn/api/unknown",
-        "/m.weibo.cn/api/container/getIndex?containerid=1076031331994986",
+        "/m.weibo.cn/api/container/getIndex?containerid=2302831331994986",
         "/nohost",
     ],
 )
@@ -239,3 +239,23 @@ async def test_health(client: httpx.AsyncClient) -> None:
     health = (await client.get("/_sandbox/health")).json()
     assert health["status"] == "ok" and "m.weibo.cn" in health["platforms"] and health["pages"] == 5
     assert health["anchor"] == ANCHOR.isoformat()
+
+
+async def test_timeline_pages_by_since_id_and_checks_it(client: httpx.AsyncClient) -> None:
+    uid, params = "1331994986", {"type": "uid", "value": "1331994986", "containerid": "1076031331994986"}
+    first = (await client.get(SEARCH, params=params)).json()
+    assert first["ok"] == 1 and len(first["data"]["cards"]) == 10
+    assert {c["mblog"]["user"]["id"] for c in first["data"]["cards"]} == {int(uid)}
+    since_id = first["data"]["cardlistInfo"]["since_id"]
+    second = (await client.get(SEARCH, params=params | {"since_id": str(since_id)})).json()
+    assert second["ok"] == 1 and {c["mblog"]["id"] for c in second["data"]["cards"]}.isdisjoint(
+        {c["mblog"]["id"] for c in first["data"]["cards"]}
+    )
+    again = (await client.get(SEARCH, params=params)).json()
+    assert again == first  # deterministic
+    forged = (await client.get(SEARCH, params=params | {"since_id": "123"})).json()
+    assert forged["ok"] == 0 and "since_id" in forged["msg"]
+    wrong = (await client.get(SEARCH, params=params | {"containerid": "1076039999"})).json()
+    assert wrong["ok"] == 0 and "containerid" in wrong["msg"]
+    nobody = (await client.get(SEARCH, params={"type": "uid", "value": "1", "containerid": "1076031"})).json()
+    assert nobody == {"ok": 0, "msg": "用户不存在"}

@@ -19,7 +19,7 @@ from keypick.crawler.page import PageWork, collect_page, commit_page
 from keypick.db import utcnow
 from keypick.enums import SortBy, StopReason, TaskStatus
 from keypick.exceptions import PlatformError
-from keypick.platforms.base import ContentType, PlatformAdapter, SearchOptions
+from keypick.platforms.base import ContentType, CrawlMode, PlatformAdapter, SearchOptions
 from keypick.tasks import service as task_service
 from keypick.tasks.filters import PostFilter, parse_time_range
 from keypick.tasks.models import TaskRow, TaskUnitRow
@@ -102,11 +102,13 @@ class TaskRunner:
         except PlatformError as exc:
             await self._stop_unit(unit, exc.stop_reason, accounts.explain(exc))
             return
+        mode = CrawlMode(params.get("mode", CrawlMode.SEARCH))  # older tasks lack it
         work = PageWork(
             task_id=task.id, keyword=unit.keyword, max_results=params["max_results"], post_filter=post_filter,
             options=options, include_comments=params["include_comments"],
             max_comments=params["max_comments_per_post"], authors=params["crawl_author_details"],
-            time_ordered=first.time_ordered(options),
+            # A timeline may start with pinned old posts: only searches stop at the first old post.
+            mode=mode, time_ordered=mode is CrawlMode.SEARCH and first.time_ordered(options),
         )  # fmt: skip
         async with self.sessions() as session:
             await task_service.add_event(

@@ -15,7 +15,7 @@ from keypick.content.schemas import Author, Comment, Post
 from keypick.enums import StopReason
 from keypick.exceptions import PlatformError
 from keypick.metrics import ITEMS
-from keypick.platforms.base import Cursor, PlatformAdapter, SearchOptions
+from keypick.platforms.base import CrawlMode, Cursor, PlatformAdapter, SearchOptions
 from keypick.tasks import service as task_service
 from keypick.tasks.filters import PostFilter
 from keypick.tasks.models import KeywordHitRow, TaskRow, TaskUnitRow
@@ -40,6 +40,7 @@ class PageWork:
     max_comments: int
     authors: bool
     time_ordered: bool
+    mode: CrawlMode = CrawlMode.SEARCH
 
 
 @dataclass
@@ -84,7 +85,10 @@ async def collect_page(
     sessions: async_sessionmaker[AsyncSession],
 ) -> Collected:
     """Fetch a search page and everything its new posts need; raise only if the page itself failed."""
-    page = await adapter.search(work.keyword, cursor=cursor, options=work.options)
+    if work.mode is CrawlMode.CREATOR:  # the unit's "keyword" is an author id
+        page = await adapter.author_posts(work.keyword, cursor=cursor)
+    else:
+        page = await adapter.search(work.keyword, cursor=cursor, options=work.options)
     out = Collected(posts=[], next_cursor=page.next_cursor, seen=len(page.posts), skipped_cards=page.skipped)
     known = await _known_ids(sessions, work, adapter.info.platform, [p.id for p in page.posts])
     room = work.max_results - hits

@@ -19,6 +19,13 @@ from keypick.enums import Platform, SortBy
 Cursor = dict[str, Any]
 
 
+class CrawlMode(StrEnum):
+    """What a task's `keywords` are: search words, or author ids whose own posts are collected."""
+
+    SEARCH = "search"
+    CREATOR = "creator"
+
+
 class ContentType(StrEnum):
     """Which kind of post a search asks for; adapters map it to their native type filter."""
 
@@ -105,6 +112,10 @@ class PlatformAdapter(ABC):
     def time_ordered(self, options: SearchOptions) -> bool:
         """True when search results come newest first, so an old post means the window has passed."""
         return False
+
+    async def author_posts(self, author_id: str, *, cursor: Cursor | None) -> SearchPage:
+        """Return one page of the author's own posts, newest first where the platform says so."""
+        raise NotImplementedError(f"{self.info.platform} has no author-posts support")
 
     async def complete(self, post: Post) -> Post:
         """Return the post with anything the search card lacked (full text); default: unchanged."""

@@ -1,6 +1,6 @@
 """Replay of m.weibo.cn (platforms.md section 5): request checks and envelopes.
 
-Endpoints: search and user info (GET /api/container/getIndex), the post page
+Endpoints: search, user info and a user's timeline (GET /api/container/getIndex), the post page
 (GET /detail/{mid}), comments (GET /comments/hotflow) and the login check
 (GET /api/config). Bad or missing parameters get HTTP 200 `{"ok":0,"msg":...}`
 naming the problem, as the real API answers. The data comes from weibo_data.py.
@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from keypick.sandbox.faults import FaultSpec
 from keypick.sandbox.replay import Call, html_response, json_response
-from keypick.sandbox.weibo_data import HOST, WeiboData, real_user
+from keypick.sandbox.weibo_data import HOST, TIMELINE_CONTAINER, TIMELINE_KEY, WeiboData, real_user
 
 SEARCH_PREFIX = "100103"
 USER_PREFIX = "100505"
@@ -52,6 +52,10 @@ class WeiboReplay:
             if containerid.startswith(SEARCH_PREFIX):
                 _, keyword = _parse_search(containerid)
                 return Call("search", keyword=keyword, page=_page_number(params.get("page")) or 1)
+            if containerid.startswith(TIMELINE_CONTAINER):
+                uid = params.get("value", "")
+                page = self.data.timeline_page(uid, params.get("since_id"), self.pages) or 1
+                return Call("timeline", keyword=f"{TIMELINE_KEY}{uid}", page=page)
             return Call("user") if containerid.startswith(USER_PREFIX) else None
         if path.startswith("/detail/"):
             return Call("detail", keyword=self.data.keyword_of(path.removeprefix("/detail/")))
@@ -70,6 +74,8 @@ class WeiboReplay:
             return json_response(self._search(params, empty))
         if call.endpoint == "user":
             return json_response(self._user(params, empty))
+        if call.endpoint == "timeline":
+            return json_response(self._timeline(params, empty))
         if call.endpoint == "detail":
             return self._detail(path.removeprefix("/detail/"), empty)
         if call.endpoint == "hotflow":
@@ -162,6 +168,23 @@ class WeiboReplay:
         if user is None:
             return UNKNOWN_USER
         return {"ok": 1, "data": {} if empty else {"userInfo": user}}
+
+    def _timeline(self, params: Mapping[str, str], empty: bool) -> Json:
+        """A real sample user's own posts, 10 a page, paged by since_id as the site does."""
+        uid = params.get("value", "")
+        if params.get("type") != "uid":
+            return _error("type must be uid")
+        if not uid.isdigit() or params.get("containerid") != f"{TIMELINE_CONTAINER}{uid}":
+            return _error(f"containerid must be {TIMELINE_CONTAINER} followed by value (the uid)")
+        if real_user(int(uid)) is None:
+            return UNKNOWN_USER
+        page = self.data.timeline_page(uid, params.get("since_id"), self.pages)
+        if page is None:
+            return _error(f"since_id {params.get('since_id')!r} was not given out for this user")
+        info = {"containerid": params["containerid"], "v_p": 42, "show_style": 1, "total": self.pages * 10,
+                "since_id": int(self.data.since_id(uid, page + 1)) if page < self.pages else None}  # fmt: skip
+        cards = [] if empty else self.data.timeline_cards(uid, page)
+        return {"ok": 1, "data": {"cardlistInfo": info, "cards": cards}}
 
 
 def _error(message: str) -> Json:

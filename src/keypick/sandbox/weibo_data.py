@@ -9,6 +9,7 @@ minutes apart, ending at the anchor time. Every generated mid is remembered
 
 from __future__ import annotations
 
+import copy
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +28,8 @@ STEP_SECONDS = 90 * 60  # 50 posts span about 3 days: a 1-day window stops mid-c
 GROUP_AT = 3  # page 1 carries its card_type 11 group after the third post
 GROUP_SLOTS = (10, 11)  # the group's two posts: extra slots on page 1
 MAX_REMEMBERED = 200_000
+TIMELINE_CONTAINER = "107603"  # + uid: a user's own posts
+TIMELINE_KEY = "uid:"  # the Origin "keyword" of timeline posts
 Json = dict[str, Any]
 
 
@@ -61,6 +64,20 @@ class WeiboData:
             group = [tip, *(self._card(keyword, 1, slot, containerid) for slot in GROUP_SLOTS)]
             cards.insert(GROUP_AT, {"card_type": 11, "show_type": 1, "card_group": group})
         return cards
+
+    def timeline_cards(self, uid: str, page: int) -> list[Json]:
+        """Return one page of a real user's timeline: 10 of their posts, newest first."""
+        return [self._card(f"{TIMELINE_KEY}{uid}", page, slot, f"{TIMELINE_CONTAINER}{uid}") for slot in range(10)]
+
+    def since_id(self, uid: str, page: int) -> str:
+        """Return the opaque since_id that leads to a timeline page (a post id, as on the site)."""
+        return derive_digits(str(_timeline_cards()[0]["mblog"]["id"]), self.seed, "since", uid, page)
+
+    def timeline_page(self, uid: str, since_id: str | None, pages: int) -> int | None:
+        """Return the timeline page a since_id stands for: 1 without one, None for one never given out."""
+        if not since_id:
+            return 1
+        return next((p for p in range(2, pages + 1) if since_id == self.since_id(uid, p)), None)
 
     def full_post(self, mid: str) -> Json | None:
         """Return the full (untruncated) mblog for a generated or real sample mid, else None."""
@@ -119,6 +136,8 @@ class WeiboData:
         created_at = self._created_at(keyword, page, slot)
         raw = cards[index]["mblog"]
         mblog = vary_mblog(raw, seed=self.seed, keyword=keyword, page=page, slot=slot, created_at=created_at)
+        if keyword.startswith(TIMELINE_KEY):  # a timeline's posts are all by its owner
+            mblog["user"] = copy.deepcopy(real_user(int(keyword.removeprefix(TIMELINE_KEY))) or mblog["user"])
         self._remember(mblog["id"], Origin(keyword, page, slot))
         # One post per page is long, so the crawler's full-text fetch is exercised every page.
         if slot == stable_int(self.seed, "long", keyword, page) % 10:

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from keypick.enums import SortBy, resolve_platform
-from keypick.platforms.base import ContentType
+from keypick.platforms.base import ContentType, CrawlMode
 from keypick.tasks.filters import TIME_RANGE_HELP, parse_time_range
 
 
@@ -30,6 +30,11 @@ class CrawlRequest(BaseModel):
         examples=["weibo"],
     )
     keywords: list[str] = Field(min_length=1, max_length=20, description="1 to 20 keywords (or a comma list).")
+    mode: CrawlMode = Field(
+        CrawlMode.SEARCH,
+        description="search: keywords are search words; creator: keywords are author ids (the platform's user "
+        "id, as in a post's author_id) and each author's own posts are collected (capabilities.author_posts).",
+    )
     max_results: int = Field(50, ge=1, le=1000, description="Posts to collect per keyword, 1..1000.")
     time_range: str = Field("all", description=f"Publish-time window: {TIME_RANGE_HELP}.")
     sort_by: SortBy = Field(SortBy.HOT, description="Result order: hot, recent, likes, comments, shares.")
@@ -51,6 +56,18 @@ class CrawlRequest(BaseModel):
     @classmethod
     def _platform(cls, value: str) -> str:
         return resolve_platform(value).value
+
+    @field_validator("mode")
+    @classmethod
+    def _mode(cls, value: CrawlMode, info: ValidationInfo) -> CrawlMode:
+        from keypick.platforms import registry
+
+        platform = info.data.get("platform")
+        adapter = registry.INFOS.get(resolve_platform(platform)) if isinstance(platform, str) else None
+        if value is CrawlMode.CREATOR and adapter is not None and not adapter.capabilities.author_posts:
+            able = ", ".join(p.value for p, i in registry.INFOS.items() if i.capabilities.author_posts)
+            raise ValueError(f"{platform} cannot list an author's posts in this version; {able} can")
+        return value
 
     @field_validator("content_type")
     @classmethod

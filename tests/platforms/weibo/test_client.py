@@ -195,6 +195,7 @@ def test_adapter_info() -> None:
     assert ADAPTER_INFO.page_size == 10
     caps = ADAPTER_INFO.capabilities
     assert (caps.search, caps.detail, caps.comments, caps.replies, caps.author) == (True,) * 5
-    assert (caps.author_posts, caps.native_time_filter, caps.needs_account) == (False,) * 3
+    assert caps.author_posts is True
+    assert (caps.native_time_filter, caps.needs_account) == (False,) * 2
     assert caps.native_sorts == ("hot→60 popular", "recent→61 real-time", "default→1")
     assert caps.notes

@@ -41,7 +41,7 @@ ADAPTER_INFO = AdapterInfo(
         comments=True,
         replies=True,
         author=True,
-        author_posts=False,
+        author_posts=True,
         native_sorts=("hot→60 popular", "recent→61 real-time", "default→1"),
         native_time_filter=False,
         needs_account=False,
@@ -49,7 +49,8 @@ ADAPTER_INFO = AdapterInfo(
             "m.weibo.cn mobile API, no signing; works without an account, a cookie lowers the risk "
             "of HTTP 432/418 blocks. Long posts cost one extra /detail request for the full text. "
             "Replies are only those hotflow embeds under each comment (no reply paging). Search "
-            "cards show relative times ('06-14', '5分钟前'), resolved in China time."
+            "cards show relative times ('06-14', '5分钟前'), resolved in China time. Author posts (mode "
+            "creator) page the user timeline, containerid 107603{uid}, by since_id."
         ),
     ),
     page_size=c.PAGE_SIZE,
@@ -93,6 +94,15 @@ class WeiboAdapter(PlatformAdapter):
         payload = await self._get(ENDPOINTS["search"].url, params, "search")
         result = parse_search_page(payload, fetched_at=self._clock())
         next_cursor = None if result.end else {"page": page + 1}
+        return SearchPage(posts=result.posts, next_cursor=next_cursor, skipped=result.skipped)
+
+    async def author_posts(self, author_id: str, *, cursor: Cursor | None) -> SearchPage:
+        """Return one page of a user's timeline; the cursor is {"since_id"} (or {"page"}) the last page gave."""
+        params: dict[str, Any] = {"type": "uid", "value": author_id,
+                                  "containerid": f"{c.USER_POSTS_CONTAINER}{author_id}", **(cursor or {})}  # fmt: skip
+        payload = await self._get(ENDPOINTS["creator_posts"].url, params, "creator_posts")
+        result = parse_search_page(payload, fetched_at=self._clock())
+        next_cursor = None if result.end or not result.posts else _timeline_next(payload)
         return SearchPage(posts=result.posts, next_cursor=next_cursor, skipped=result.skipped)
 
     async def complete(self, post: Post) -> Post:
@@ -212,6 +222,15 @@ class WeiboAdapter(PlatformAdapter):
         if any(marker in head for marker in c.LOGIN_PAGE_MARKERS):
             return LoginRequired(f"weibo {endpoint}: a login page came back", platform=c.PLATFORM)
         return None
+
+
+def _timeline_next(payload: Any) -> Cursor | None:
+    """Return the next timeline page's cursor: since_id today, page in older answers; None at the end."""
+    info = payload.get("data", {}).get("cardlistInfo") if isinstance(payload, dict) else None
+    info = info if isinstance(info, dict) else {}
+    if info.get("since_id"):
+        return {"since_id": str(info["since_id"])}
+    return {"page": int(info["page"])} if str(info.get("page") or "").isdigit() else None
 
 
 def _is_login_url(url: str) -> bool:

@@ -65,7 +65,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             f"{BASE_URL}/api/container/getIndex",
             "json",
             "type=uid, value={uid}, containerid=107603{uid}, since_id ('' first) → cards[] + "
-            "cardlistInfo.since_id; not wired into the adapter yet (author_posts=False)",
+            "cardlistInfo.since_id (older answers: cardlistInfo.page)",
         ),
     )
 }
