@@ -102,7 +102,8 @@ class Gateway:
         self.log_path = tmp / "wrangler.log"
         command = [str(WRANGLER), "dev", "--config", str(config), "--env", env, "--local", "--ip", "127.0.0.1",
                    "--port", str(self.port), "--inspector-port", "0", "--persist-to", str(tmp / "state"),
-                   "--show-interactive-dev-session=false"]  # fmt: skip
+                   "--show-interactive-dev-session=false",
+                   "--test-scheduled"]  # fmt: skip  # GET /__scheduled runs the cron handler
         for name, value in variables.items():
             command += ["--var", f"{name}:{value}"]
         self.command = command

@@ -109,6 +109,7 @@ def test_queued_crawl_end_to_end(stack: Stack) -> None:
     assert final["status"] == "completed", final
     assert final["units"][0]["keyword"] == "咖啡" and final["counts"]["posts"] > 0
     assert final["results_url"].startswith(stack.gateway.url), "backend URLs are rewritten to the gateway's"
+    assert f'"event":"crawl_delivered","task_id":"{task_id}"' in stack.gateway.logs(), "one JSON log line per delivery"
     # Delivered under the gateway's id, to the backend itself (asked directly, with its own key).
     direct = httpx.get(f"{stack.backend.url}/api/crawl/status/{task_id}", headers={"X-API-Key": BACKEND_ONLY_KEY})
     assert direct.json()["status"] == "completed"
@@ -172,3 +173,11 @@ def test_proxy_passes_request_id_and_errors(stack: Stack) -> None:
     public = stack.get("/api/tools/dify/openapi.json", key=None)
     direct = httpx.get(f"{stack.backend.url}/api/tools/dify/openapi.json")
     assert (public.status_code, public.json()) == (direct.status_code, direct.json()), "public, as on the backend"
+
+
+def test_cron_checks_the_backend(stack: Stack) -> None:
+    assert stack.http.get("/__scheduled", params={"cron": "*/10 * * * *"}).status_code == 200
+    deadline = time.monotonic() + 10
+    while '"event":"backend_health","status":200' not in stack.gateway.logs():
+        assert time.monotonic() < deadline, stack.gateway.logs()[-3000:]
+        time.sleep(0.2)
