@@ -52,5 +52,6 @@ def setup(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "alembic"):
+    # mcp.server.streamable_http logs "Terminating session: None" at INFO for every stateless /mcp call.
+    for noisy in ("httpx", "alembic", "mcp.server.streamable_http"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -4,6 +4,7 @@ probes and calls it."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -64,6 +65,15 @@ async def test_idempotency_key_pins_one_task(api: Any) -> None:
         other = await client.http.post("/api/tools/dify/crawl", json=body | {"keywords": "乌龙"},
                                        headers={"Idempotency-Key": "run-7"})  # fmt: skip
         assert other.status_code == 409 and other.json()["error"]["code"] == "conflict"
+
+
+async def test_identical_crawls_at_the_same_moment_make_one_task(api: Any) -> None:
+    async with api(workers=0, public_url=PUBLIC) as client:
+        body = {"keywords": "拿铁", "async_mode": True}
+        answers = await asyncio.gather(*(client.http.post("/api/tools/dify/crawl", json=body) for _ in range(6)))
+        assert {a.status_code for a in answers} == {200}
+        assert len({a.json()["task_id"] for a in answers}) == 1
+        assert sorted(a.json()["reused"] for a in answers) == [False] + [True] * 5
 
 
 async def test_post_text_length_is_configurable(api: Any, sandbox: Any) -> None:

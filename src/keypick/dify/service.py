@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+import weakref
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -70,7 +72,10 @@ async def crawl(
 ) -> dict[str, Any]:
     """Create (or reuse a retried twin of) the crawl, wait up to wait_seconds, return task_answer plus `reused`."""
     check_answer_bounds(wait_seconds=wait_seconds, max_posts=max_posts)
-    async with sessions() as session:
+    # Find-then-create under one lock per parameter set: two identical calls at the same moment (an agent
+    # firing twice, a retry racing the original) must not make two tasks. Across processes the window
+    # check still catches sequential retries, which is what Dify sends.
+    async with _create_lock(request), sessions() as session:
         twin = None if idempotency_key else await recent_twin(session, request)
         if twin is None:
             task, created = await task_service.create(session, request=request, idempotency_key=idempotency_key)
@@ -85,6 +90,18 @@ async def crawl(
         sort_by=SortBy(request.sort_by), poll_tool=poll_tool,
     )  # fmt: skip
     return answer | {"reused": not created}
+
+
+#: One lock per crawl parameter set; weak values, so a lock lives only while a call holds it.
+_create_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+
+def _create_lock(request: CrawlRequest) -> asyncio.Lock:
+    key = json.dumps(request.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    lock = _create_locks.get(key)
+    if lock is None:
+        lock = _create_locks[key] = asyncio.Lock()
+    return lock
 
 
 async def recent_twin(session: AsyncSession, request: CrawlRequest) -> TaskRow | None:
