@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parents[2]
 GATEWAY_DIR = ROOT / "deploy/cloudflare"
 WRANGLER = GATEWAY_DIR / "node_modules/.bin/wrangler"
 GATEWAY_KEY = "gateway-test-key"
-RATE_KEY = "gateway-rate-key"
+RATE_KEY = "gateway-rate-key"  #: used up by the rate-limit test
+OTHER_KEY = "gateway-other-key"
 INTERNAL_KEY = "gateway-internal-secret"
 #: Known to the backend only: requests through the gateway succeed by X-Internal-Key, never by this.
 BACKEND_ONLY_KEY = "backend-only-key"
@@ -194,7 +195,7 @@ class Stack:
 
 def gateway_vars(backend_url: str, **extra: str) -> dict[str, str]:
     """The variables and secrets a gateway is started with (.dev.vars / wrangler secret put in real use)."""
-    return {"BACKEND_URL": backend_url, "KEYPICK_API_KEYS": f"{GATEWAY_KEY},{RATE_KEY}",
+    return {"BACKEND_URL": backend_url, "KEYPICK_API_KEYS": f"{GATEWAY_KEY},{RATE_KEY},{OTHER_KEY}",
             "INTERNAL_KEY": INTERNAL_KEY} | extra  # fmt: skip
 
 

@@ -7,7 +7,7 @@ import uuid
 
 import httpx
 
-from tests.gateway.conftest import BACKEND_ONLY_KEY, GATEWAY_KEY, INTERNAL_KEY, RATE_KEY, Stack
+from tests.gateway.conftest import BACKEND_ONLY_KEY, GATEWAY_KEY, INTERNAL_KEY, OTHER_KEY, RATE_KEY, Stack
 
 CRAWL = {"platform": "weibo", "keywords": ["咖啡"], "max_results": 12}
 
@@ -138,10 +138,15 @@ def test_unfinished_results_are_not_cached(stack: Stack) -> None:
 
 def test_idempotency_key_names_one_task(stack: Stack) -> None:
     headers = {"Idempotency-Key": f"dify-retry-{uuid.uuid4().hex}"}
-    first = stack.post("/api/crawl/", json=CRAWL, headers=headers).json()["task_id"]
-    again = stack.post("/api/crawl/", json=CRAWL, headers=headers).json()["task_id"]
-    assert first == again
-    assert stack.wait_status(first)["status"] == "completed"
+    first = stack.post("/api/crawl/", json=CRAWL, headers=headers)
+    again = stack.post("/api/crawl/", json=CRAWL, headers=headers)
+    assert (first.status_code, first.json()["created"]) == (202, True)
+    assert (again.status_code, again.json()["created"]) == (200, False), "a retry is not queued again"
+    task_id = first.json()["task_id"]
+    assert again.json()["task_id"] == task_id
+    assert stack.wait_status(task_id)["status"] == "completed"
+    other = stack.post("/api/crawl/", key=OTHER_KEY, json=CRAWL, headers=headers).json()["task_id"]
+    assert other != task_id, "Idempotency-Keys are per API key"
 
 
 def test_rejected_crawl_says_why_in_its_status(stack: Stack) -> None:
@@ -155,7 +160,7 @@ def test_rejected_crawl_says_why_in_its_status(stack: Stack) -> None:
 def test_edge_validation(stack: Stack) -> None:
     for body, field in (([], "body"), ({"keywords": ["a"]}, "platform"), ({"platform": "weibo"}, "keywords")):
         answer = stack.post("/api/crawl/", json=body)
-        assert answer.status_code == 422 and answer.json()["error"]["details"]["field"] == field
+        assert answer.status_code == 422 and answer.json()["error"]["details"]["errors"][0]["field"] == field
     broken = stack.post("/api/crawl/", content=b"{not json", headers={"Content-Type": "application/json"})
     assert broken.status_code == 422
 
@@ -170,6 +175,9 @@ def test_proxy_passes_request_id_and_errors(stack: Stack) -> None:
     assert answer.status_code == 200 and answer.headers["X-Request-ID"] == "req-123"
     bad = stack.get("/api/crawl/tasks?limit=0")
     assert bad.status_code == 422 and bad.json()["error"]["code"], "backend errors pass through unchanged"
+    redirected = stack.get("/api/crawl/tasks/")
+    assert redirected.status_code == 307, "FastAPI's trailing-slash redirect"
+    assert redirected.headers["Location"] == f"{stack.gateway.url}/api/crawl/tasks", "back through the gateway"
     public = stack.get("/api/tools/dify/openapi.json", key=None)
     direct = httpx.get(f"{stack.backend.url}/api/tools/dify/openapi.json")
     assert (public.status_code, public.json()) == (direct.status_code, direct.json()), "public, as on the backend"

@@ -2,7 +2,7 @@
 
 import { type CrawlMessage, type Env, log } from "./config";
 import { errorResponse, json } from "./errors";
-import { queuedMarker, writeMarker } from "./marker";
+import { queuedMarker, readMarker, writeMarker } from "./marker";
 
 const encoder = new TextEncoder();
 
@@ -47,12 +47,18 @@ export async function enqueueCrawl(request: Request, env: Env, queue: Queue<Craw
   try {
     body = await request.json();
   } catch {
-    return errorResponse(422, "validation_error", "body: not valid JSON", { field: "body" });
+    return invalid({ field: "body", message: "not valid JSON" });
   }
   const problem = crawlBodyProblem(body);
-  if (problem) return errorResponse(422, "validation_error", `${problem.field}: ${problem.message}`, { field: problem.field });
+  if (problem) return invalid(problem);
+  const origin = new URL(request.url).origin;
   const idempotencyKey = request.headers.get("idempotency-key")?.trim();
   const taskId = idempotencyKey ? await taskIdFor(idempotencyKey, ctx.keyId) : newTaskId();
+  if (idempotencyKey) {
+    // A retry (Dify retries on timeouts) gets the task it already has, as the backend does: 200, not queued again.
+    const known = await readMarker(env, taskId);
+    if (known) return accepted(origin, taskId, known.state === "failed" ? "failed" : "pending", false);
+  }
   const message: CrawlMessage = {
     task_id: taskId,
     request: body as Record<string, unknown>,
@@ -67,18 +73,24 @@ export async function enqueueCrawl(request: Request, env: Env, queue: Queue<Craw
     log("error", "enqueue_failed", { task_id: taskId, error: String(err) });
     return errorResponse(503, "queue_unavailable", "the crawl could not be queued; try again shortly");
   }
-  const origin = new URL(request.url).origin;
+  return accepted(origin, taskId, "pending", true);
+}
+
+/** The backend's TaskCreated shape (202 when new, 200 for a repeated Idempotency-Key), plus queued: true. */
+function accepted(origin: string, taskId: string, status: string, created: boolean): Response {
   const statusUrl = `${origin}/api/crawl/status/${taskId}`;
-  return json(
-    {
-      task_id: taskId,
-      status: "pending",
-      queued: true,
-      status_url: statusUrl,
-      results_url: `${origin}/api/crawl/task/${taskId}/results`,
-      created: true,
-    },
-    202,
-    { Location: statusUrl },
-  );
+  const body = {
+    task_id: taskId,
+    status,
+    queued: true,
+    status_url: statusUrl,
+    results_url: `${origin}/api/crawl/task/${taskId}/results`,
+    created,
+  };
+  return json(body, created ? 202 : 200, { Location: statusUrl });
+}
+
+/** A 422 in the backend's shape: {"error": {"code": "validation_error", "details": {"errors": [...]}}}. */
+function invalid(problem: { field: string; message: string }): Response {
+  return errorResponse(422, "validation_error", `${problem.field}: ${problem.message}`, { errors: [problem] });
 }

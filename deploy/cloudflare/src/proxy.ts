@@ -111,7 +111,12 @@ export async function proxy(request: Request, env: Env, fwd: Forwarding): Promis
     headers: forwardHeaders(request.headers, fwd, env, url),
     body: hasBody ? request.body : undefined,
   });
-  return new Response(response.body, response);
+  const out = new Response(response.body, response);
+  // A backend redirect (FastAPI's trailing-slash 307) must send the client back through the gateway.
+  const location = out.headers.get("location");
+  const backendOrigin = new URL(env.BACKEND_URL).origin;
+  if (location?.startsWith(backendOrigin)) out.headers.set("Location", url.origin + location.slice(backendOrigin.length));
+  return out;
 }
 
 /** Forward, then rewrite the backend's URLs in a JSON answer to the gateway's own origin. */
@@ -129,8 +134,6 @@ export async function proxyRewriting(request: Request, env: Env, fwd: Forwarding
   }
   const headers = new Headers(response.headers);
   headers.delete("content-length");
-  const location = headers.get("location");
-  if (location?.startsWith(backendOrigin)) headers.set("Location", publicOrigin + location.slice(backendOrigin.length));
   return new Response(JSON.stringify(rewriteUrls(body, backendOrigin, publicOrigin)), {
     status: response.status,
     headers,
