@@ -86,23 +86,39 @@ def wrangler_environments() -> set[str]:
     return set(tomllib.loads((GATEWAY / "wrangler.toml").read_text())["env"])
 
 
-def wrangler_problem(words: list[str]) -> str | None:
-    """Ask the locked wrangler (`wrangler <words> --help`) whether the command and each flag exist."""
-    flags = [w.split("=")[0] for w in words if w.startswith("--")]
-    args = _leading(words)
+# `wrangler <path> --help` output by resolved command path: each help costs a second or two of Node start-up.
+_HELP: dict[tuple[str, ...], tuple[list[str], str]] = {}
+
+
+def _wrangler_help(args: list[str]) -> tuple[list[str], str] | str:
+    """(usage words, help text) of the command `args` resolves to, or wrangler's error."""
+    for path, (usage, text) in sorted(_HELP.items(), key=lambda item: -len(item[0])):
+        if tuple(args[: len(path)]) == path and len(args) - len(path) <= len(usage) - len(path):
+            return usage, text
     binary = GATEWAY / "node_modules/.bin/wrangler"
     assert binary.exists(), "run `npm ci` in deploy/cloudflare (the CI does) so the locked wrangler is there"
     env = {**os.environ, "WRANGLER_SEND_METRICS": "false", "CI": "1"}
     result = subprocess.run([binary, *args, "--help"], cwd=GATEWAY, capture_output=True, text=True, env=env,
                             timeout=60)  # fmt: skip
     if result.returncode != 0:
-        return f"wrangler {' '.join(words)}: {result.stderr.strip()[-300:]}"
+        return result.stderr.strip()[-300:]
     usage = result.stdout.splitlines()[0].split()[1:]
+    _HELP[tuple(w for w in usage if not w.startswith(("<", "[")))] = (usage, result.stdout)
+    return usage, result.stdout
+
+
+def wrangler_problem(words: list[str]) -> str | None:
+    """Ask the locked wrangler (`wrangler <words> --help`) whether the command and each flag exist."""
+    flags = [w.split("=")[0] for w in words if w.startswith("--")]
+    args = _leading(words)
+    helped = _wrangler_help(args)
+    if isinstance(helped, str):
+        return f"wrangler {' '.join(words)}: {helped}"
+    usage, text = helped
     path = [w for w in usage if not w.startswith(("<", "["))]
-    positionals = len(usage) - len(path)
-    if args[: len(path)] != path or len(args) - len(path) > positionals:
+    if args[: len(path)] != path or len(args) - len(path) > len(usage) - len(path):
         return f"wrangler {' '.join(words)}: wrangler resolves it to `wrangler {' '.join(usage)}`"
-    missing = [f for f in flags if not re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", result.stdout)]
+    missing = [f for f in flags if not re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", text)]
     if missing:
         return f"wrangler {' '.join(path)}: no flags {missing}"
     if "--env" in words:
