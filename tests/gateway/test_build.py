@@ -5,7 +5,11 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.gateway.conftest import GATEWAY_DIR, WRANGLER, comment_out_queues, node_env, require_node_toolchain
+
+pytestmark = pytest.mark.slow  # starts wrangler (workerd) processes
 
 
 def _run(command: list[str], tmp: Path, cwd: Path = GATEWAY_DIR) -> subprocess.CompletedProcess[str]:

@@ -10,6 +10,8 @@ import pytest
 from tests.conftest import ServerThread
 from tests.gateway.conftest import Stack, start_stack
 
+pytestmark = pytest.mark.slow  # starts wrangler (workerd) processes
+
 
 @pytest.fixture(scope="module")
 def misrouted(sandbox_server: ServerThread) -> Iterator[Stack]:

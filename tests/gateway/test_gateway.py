@@ -6,10 +6,13 @@ import time
 import uuid
 
 import httpx
+import pytest
 
 from tests.gateway.conftest import BACKEND_ONLY_KEY, GATEWAY_KEY, INTERNAL_KEY, OTHER_KEY, RATE_KEY, Stack
 
 CRAWL = {"platform": "weibo", "keywords": ["咖啡"], "max_results": 12}
+
+pytestmark = pytest.mark.slow  # starts wrangler (workerd) processes
 
 
 def _start_of_window(period: int = 60, room: float = 15) -> None:

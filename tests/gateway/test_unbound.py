@@ -11,6 +11,8 @@ from tests.gateway.conftest import Stack, start_stack
 
 CRAWL = {"platform": "weibo", "keywords": ["咖啡"], "max_results": 12}
 
+pytestmark = pytest.mark.slow  # starts wrangler (workerd) processes
+
 
 @pytest.fixture(scope="module")
 def unbound(sandbox_server: ServerThread) -> Iterator[Stack]:
