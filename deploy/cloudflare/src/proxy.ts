@@ -102,6 +102,11 @@ export async function callBackend(env: Env, url: string, init: RequestInit): Pro
   return response;
 }
 
+/** BACKEND_URL without its trailing slash: the prefix of every URL the backend builds for itself. */
+function backendBase(env: Env): string {
+  return new URL(env.BACKEND_URL).toString().replace(/\/+$/, "");
+}
+
 /** Forward a request to the backend as it is (method, body, query) and return the answer unchanged. */
 export async function proxy(request: Request, env: Env, fwd: Forwarding): Promise<Response> {
   const url = new URL(request.url);
@@ -114,8 +119,8 @@ export async function proxy(request: Request, env: Env, fwd: Forwarding): Promis
   const out = new Response(response.body, response);
   // A backend redirect (FastAPI's trailing-slash 307) must send the client back through the gateway.
   const location = out.headers.get("location");
-  const backendOrigin = new URL(env.BACKEND_URL).origin;
-  if (location?.startsWith(backendOrigin)) out.headers.set("Location", url.origin + location.slice(backendOrigin.length));
+  const base = backendBase(env);
+  if (location?.startsWith(base)) out.headers.set("Location", url.origin + location.slice(base.length));
   return out;
 }
 
@@ -123,7 +128,7 @@ export async function proxy(request: Request, env: Env, fwd: Forwarding): Promis
 export async function proxyRewriting(request: Request, env: Env, fwd: Forwarding): Promise<Response> {
   const response = await proxy(request, env, fwd);
   if (!(response.headers.get("content-type") ?? "").includes("application/json")) return response;
-  const backendOrigin = new URL(env.BACKEND_URL).origin;
+  const backendOrigin = backendBase(env);
   const publicOrigin = new URL(request.url).origin;
   const text = await response.text();
   let body: unknown;
