@@ -193,3 +193,16 @@ async def test_comments_404_means_no_comments(api: Any, sandbox: Any) -> None:
         final = await client.wait_status(created.json()["task_id"], timeout=60)
         assert final["status"] == "completed" and final["units"][0]["stop_reason"] == "max_results"
         assert final["counts"]["posts"] == 10 and final["counts"]["comments"] == 0
+
+
+@pytest.mark.parametrize(
+    ("cookie", "expected"),
+    [(COOKIE, "valid"), ("_xsrf=sandbox; d_c0=AJDf2sandbox1712584885", "expired"), ("z_c0=only", "expired")],
+)
+async def test_login_check_asks_api_v4_me_from_the_page(api: Any, sandbox: Any, cookie: str, expected: str) -> None:
+    async with api(workers=0, sandbox_url=sandbox.url) as client:
+        await client.http.post("/api/cookies/set", json={"platform": "zhihu", "cookie_string": cookie})
+        account = (await client.http.post("/api/cookies/zhihu/check")).json()["accounts"][0]
+        assert account["status"] == expected and account["last_checked_at"], account
+    if cookie == COOKIE:
+        assert [e["path"] for e in _log(sandbox) if e["path"].endswith("/me")] == ["/www.zhihu.com/api/v4/me"]

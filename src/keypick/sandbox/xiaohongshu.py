@@ -36,6 +36,7 @@ API_HOST = "edith.xiaohongshu.com"
 WEB_HOST = "www.xiaohongshu.com"
 SEARCH, FEED = "/api/sns/web/v1/search/notes", "/api/sns/web/v1/feed"
 COMMENTS, SUB_COMMENTS = "/api/sns/web/v2/comment/page", "/api/sns/web/v2/comment/sub/page"
+SELFINFO = "/api/sns/web/v1/user/selfinfo"
 SORTS = frozenset({"general", "popularity_descending", "time_descending"})
 SKEW_MS = 5 * 60 * 1000
 #: Business-error messages by code (300012's is the platform's "network connection error").
@@ -128,6 +129,8 @@ class XhsApiReplay(_RiskAnswers):
             return Call("comments", keyword=self.data.keyword_of(note_id), page=page)
         if (method, path) == ("GET", SUB_COMMENTS):
             return Call("sub_comments", keyword=self.data.keyword_of(note_id))
+        if (method, path) == ("GET", SELFINFO):
+            return Call("selfinfo")
         return None
 
     def answer(self, request: Request, path: str, call: Call, *, empty: bool = False) -> Response:
@@ -147,6 +150,9 @@ class XhsApiReplay(_RiskAnswers):
             problem = _body_problem(request, body)
         if problem is not None:
             return json_response(envelope(code=-1, msg=f"签名校验失败: {problem}"), status_code=406)
+        if path == SELFINFO:
+            # The login check: no capture exists; the shape is platforms.md's (data.result.success).
+            return json_response(envelope({"result": {"success": True, "code": 0, "message": "成功"}}))
         if request.method == "POST":
             params: Json = json.loads(body)
             answer = self._search(params, empty) if path == SEARCH else self._feed(params, empty)

@@ -12,7 +12,6 @@ a bad parameter HTTP 400 error 100 请求头或参数封装错误 (§7.4, proble
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -33,10 +32,10 @@ from keypick.sandbox.zhihu_data import (
     ROOTS_PER_PAGE,
     SAMPLE,
     ZHUANLAN_HOST,
-    camel,
     shared_data,
     users,
 )
+from keypick.sandbox.zhihu_pages import not_found_page, state_page
 
 API_VERSION = "3.0.91"
 INTERVAL_DAYS = {"": None, "a_day": 1, "a_week": 7, "a_month": 30, "three_months": 90, "half_a_year": 182,
@@ -101,6 +100,8 @@ class ZhihuReplay(_ZhihuFaults):
             return None
         if path in ("/", "/search"):
             return Call("page")
+        if path == "/api/v4/me":
+            return Call("me")
         if path == "/api/v4/search_v3":
             offset = params.get("offset", "0")
             page = int(offset) // PAGE_SIZE + 1 if offset.isdigit() else 1
@@ -126,6 +127,8 @@ class ZhihuReplay(_ZhihuFaults):
         if (refused := _check_api(request)) is not None:
             return refused
         params = request.query_params
+        if call.endpoint == "me":
+            return self._me(request)
         if call.endpoint == "search":
             return self._search(params, empty)
         if call.endpoint == "root_comment":
@@ -164,6 +167,15 @@ class ZhihuReplay(_ZhihuFaults):
         body["search_action_info"] = {**sample["search_action_info"], "lc_idx": int(offset) + PAGE_SIZE}
         body.update(paging=paging, data=[] if empty else items)
         return json_response(body)
+
+    @staticmethod
+    def _me(request: Request) -> Response:
+        """The login check: 401 ZERR_NOT_LOGIN without z_c0, else a real author of the search capture as "me"."""
+        if not request.cookies.get("z_c0"):
+            return json_response({"error": {"code": 101, "name": "ZERR_NOT_LOGIN", "message": BUSINESS[101][1]}}, 401)
+        items = load_json("zhihu", SAMPLE)["data"]
+        author = next(i["object"]["author"] for i in items if "author" in i.get("object", {}))
+        return json_response({k: author[k] for k in ("id", "name", "url_token", "avatar_url") if k in author})
 
     def _roots(self, path: str, params: Mapping[str, str], empty: bool) -> Response:
         m = _ROOT_RE.fullmatch(path)
@@ -209,18 +221,18 @@ class ZhihuReplay(_ZhihuFaults):
         m = _ANSWER_RE.fullmatch(path)
         obj = self.data.content(m.group(2)) if m else None
         if m is None or obj is None or obj["type"] != "answer" or obj["question"]["id"] != m.group(1):
-            return _not_found_page()
+            return not_found_page()
         question = {**obj["question"], "title": obj["question"]["name"]}
         answer = {**obj, "question": question}
         entities = {"answers": {obj["id"]: answer}, "questions": {question["id"]: question}}
-        return _state_page(obj["title"], {} if empty else entities)
+        return state_page(obj["title"], {} if empty else entities)
 
     def _people_page(self, path: str, empty: bool) -> Response:
         m = _PEOPLE_RE.fullmatch(path)
         user = users().get(m.group(1)) if m else None
         if user is None:
-            return _not_found_page()
-        return _state_page(str(user["name"]), {} if empty else {"users": {user["url_token"]: user}})
+            return not_found_page()
+        return state_page(str(user["name"]), {} if empty else {"users": {user["url_token"]: user}})
 
 
 class ZhuanlanReplay(_ZhihuFaults):
@@ -246,8 +258,8 @@ class ZhuanlanReplay(_ZhihuFaults):
             return html_response(signing_page("zhihu"))
         obj = self.data.content(path.removeprefix("/p/"))
         if obj is None or obj["type"] != "article":
-            return _not_found_page()
-        return _state_page(str(obj["title"]), {} if empty else {"articles": {obj["id"]: obj}})
+            return not_found_page()
+        return state_page(str(obj["title"]), {} if empty else {"articles": {obj["id"]: obj}})
 
 
 def _check_api(request: Request) -> Response | None:
@@ -273,27 +285,6 @@ def _page_body(items: list[Json], path: str, params: Mapping[str, str], token: s
     following = f"https://{HOST}{path}?{urlencode({**params, 'offset': token})}" if token else ""
     paging = {"is_end": not token, "is_start": page == 1, "next": following, "previous": "", "totals": total}
     return {"data": items, "paging": paging}
-
-
-def _state_page(title: str, entities: dict[str, dict[str, Json]]) -> Response:
-    # Objects in camelCase as the page state writes them; the tables' keys (ids, url_tokens) as they are.
-    tables = {name: {key: camel(obj) for key, obj in table.items()} for name, table in entities.items()}
-    state = json.dumps({"initialState": {"entities": tables}}, ensure_ascii=False)
-    title = re.sub(r"<[^>]+>", "", title)
-    # A literal "</script" inside the JSON would end the script element early.
-    state = state.replace("</", "<\\/")
-    return html_response(
-        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title} - 知乎</title></head>'
-        f'<body><div id="root"></div><script id="js-initialData" type="text/json">{state}</script></body></html>'
-    )
-
-
-def _not_found_page() -> Response:
-    return html_response(
-        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>知乎 - 有问题，就会有答案</title></head>'
-        "<body><p>你似乎来到了没有知识存在的荒原</p></body></html>",
-        404,
-    )
 
 
 #: Both Zhihu hosts, in the order REPLAYS lists them.

@@ -182,6 +182,22 @@ class BilibiliAdapter(PlatformAdapter):
             state["pn"] += 1
         return [comment for comment in result.comments if comment.comment_id not in (root, *embedded)]
 
+    async def check_login(self) -> bool | None:
+        """Ask /x/web-interface/nav whether the cookies are logged in (data.isLogin); None without cookies."""
+        if not self.cookie:
+            return None
+        headers = build_headers(user_agent=self.user_agent, cookie=self.cookie, referer=None)
+        logged_in: bool = await self.http.fetch(
+            "GET", ENDPOINTS["nav"].url, check=self._nav_login, endpoint="nav", params=None, headers=headers
+        )
+        return logged_in
+
+    def _nav_login(self, response: httpx.Response) -> bool:
+        """Return data.isLogin of a nav answer; keep the WBI keys the same answer carries."""
+        self._keys = self._check(response, endpoint="nav", nav=True)
+        data = response.json().get("data")
+        return bool(data.get("isLogin")) if isinstance(data, dict) else False
+
     async def author(self, author_id: str) -> Author:
         """Return the profile of a user (mid)."""
         payload = await self._signed("creator_info", {"mid": author_id}, referer=f"{c.SPACE_URL}/{author_id}")

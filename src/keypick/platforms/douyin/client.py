@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from keypick.browser.cookies import parse_cookie_string
 from keypick.content.schemas import Author, Post
 from keypick.crawler.http import PlatformHttp
 from keypick.enums import Platform
@@ -146,6 +147,18 @@ class DouyinAdapter(PlatformAdapter):
             if result.comments or done:
                 return CommentPage(comments=result.comments, next_cursor=None if done else state)
         return CommentPage(comments=[], next_cursor=None)  # only empty pages: stop rather than spin
+
+    async def check_login(self) -> bool | None:
+        """Read the login from the cookie as the site's own check does (LOGIN_STATUS, sessionid); None if unsure.
+
+        Douyin has no login-check endpoint: its pages trust the LOGIN_STATUS cookie (platforms.md §2).
+        """
+        if not self.http.cookies:
+            return None
+        jar = dict(parse_cookie_string(self.http.cookies))
+        if not jar.get("sessionid"):
+            return False  # no session at all: search refuses it
+        return True if jar.get("LOGIN_STATUS") == "1" else None
 
     async def author(self, author_id: str) -> Author:
         """Return the profile of a user (author_id is the sec_uid)."""

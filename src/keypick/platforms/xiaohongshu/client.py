@@ -192,6 +192,15 @@ class XiaohongshuAdapter(PlatformAdapter):
         payload = await self._request("comments" if root is None else "sub_comments", params)
         return parse_comments_page(payload, post_id=post.id, root_id=root, fetched_at=self._clock())
 
+    async def check_login(self) -> bool | None:
+        """Ask selfinfo whether the cookies are logged in (data.result.success); None without cookies."""
+        if not self.cookie:
+            return None
+        payload = await self._request("selfinfo", {})  # an expired login raises LoginRequired
+        data = payload.get("data") if isinstance(payload, dict) else None
+        result = data.get("result") if isinstance(data, dict) else None
+        return bool(result.get("success")) if isinstance(result, dict) else None
+
     async def author(self, author_id: str) -> Author:
         """Return the profile of a user id, read from the /user/profile page's state."""
         html = await self._request("creator_info", None, user_id=author_id)

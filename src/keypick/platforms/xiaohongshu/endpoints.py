@@ -30,7 +30,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             f"{API_BASE}/api/sns/web/v1/user/selfinfo",
             True,
             "json",
-            "login check: data.result.success (not used by the adapter yet)",
+            "login check: data.result.success",
         ),
         Endpoint(
             "search",

@@ -166,6 +166,13 @@ class ZhihuAdapter(PlatformAdapter):
             offset = page.next_offset
         return replies
 
+    async def check_login(self) -> bool | None:
+        """Ask /api/v4/me (from inside the page) whether the cookies are logged in; None without cookies."""
+        if not self.cookie:
+            return None
+        me = await self._get(ENDPOINTS["me"].url, {"include": "email,is_active,is_bind_phone"}, "me")
+        return bool(isinstance(me, dict) and me.get("id"))  # logged out is a 401 → LoginRequired
+
     async def author(self, author_id: str) -> Author:
         """Return the profile on /people/{id} (Zhihu serves it for the 32-hex id as for the url_token)."""
         html = await self._get(people_url(author_id), None, "people_page", api=False)

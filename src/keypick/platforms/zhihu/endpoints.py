@@ -24,6 +24,13 @@ ENDPOINTS: dict[str, Endpoint] = {
     e.name: e
     for e in (
         Endpoint(
+            "me",
+            "GET",
+            f"{BASE_URL}/api/v4/me",
+            "json",
+            "login check: include=email,is_active,is_bind_phone → id, name; 401 ZERR_NOT_LOGIN when logged out",
+        ),
+        Endpoint(
             "search",
             "GET",
             f"{BASE_URL}/api/v4/search_v3",
