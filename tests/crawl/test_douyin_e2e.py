@@ -107,6 +107,7 @@ CASES = [
     ("business_error", "partial", "error", 10),
     ("malformed_json", "partial", "error", 10),
     ("empty_page", "completed", "end_of_results", 10),
+    ("blocked", "partial", "risk_control", 10),  # HTTP 200, empty body: Douyin's "blocked" answer
 ]
 
 

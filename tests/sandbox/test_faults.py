@@ -112,6 +112,13 @@ async def test_verification_page() -> None:
     assert "安全验证" in response.text
 
 
+async def test_blocked_is_an_empty_200_body() -> None:
+    async with make_client(_app("blocked")) as client:
+        response = await client.get(SEARCH, params=search_params("咖啡"))
+    assert response.status_code == 200 and response.content == b""
+    assert parse_fault("blocked@host=www.douyin.com") == FaultSpec("blocked", host="www.douyin.com")
+
+
 async def test_malformed_json() -> None:
     async with make_client(_app("malformed_json")) as client:
         response = await client.get(SEARCH, params=search_params("咖啡"))

@@ -200,6 +200,8 @@ async def _inject(fault: FaultSpec, replay: Replay, request: Request, path: str,
         return replay.verification()
     if fault.kind == "empty_page":
         return replay.answer(request, path, call, empty=True)
+    if fault.kind == "blocked":
+        return Response(b"", 200, media_type="application/json")
     # malformed_json: the real answer cut in half can never parse.
     real = replay.answer(request, path, call)
     body = bytes(real.body)

@@ -17,6 +17,7 @@ Kinds:
     verification        HTTP 200 HTML page asking for a captcha / security check
     malformed_json      HTTP 200 whose body is the real answer cut in half
     empty_page          the real answer with its list of items emptied (ok stays 1)
+    blocked             HTTP 200 with an empty body: Douyin's "blocked" answer to a refused request
 
 Scopes (all optional; a fault without scope hits every platform API request):
     keyword=咖啡        only requests about that keyword (detail and comment requests
@@ -43,9 +44,9 @@ from typing import Any
 
 #: Kinds that answer instead of the replay; `latency` only delays.
 ANSWER_KINDS = frozenset(
-    {"timeout", "http", "business_error", "login_expired", "verification", "malformed_json", "empty_page"}
+    {"timeout", "http", "business_error", "login_expired", "verification", "malformed_json", "empty_page", "blocked"}
 )
-_PLAIN_KINDS = frozenset({"login_expired", "verification", "malformed_json", "empty_page"})
+_PLAIN_KINDS = frozenset({"login_expired", "verification", "malformed_json", "empty_page", "blocked"})
 _INT_SCOPES = ("page", "after", "times")
 _HTTP_KIND = re.compile(r"http_(\d{3})")
 DEFAULT_TIMEOUT_S = 30.0
