@@ -172,3 +172,41 @@ async def test_comment_block_keeps_posts_and_comments(api: Any, sandbox: Any) ->
         assert final["status"] == "partial" and final["units"][0]["stop_reason"] == "risk_control"
         assert final["counts"]["posts"] == 20  # the page whose comments hit the block is still stored
         assert final["counts"]["comments"] == 10  # two videos' first five comments
+
+
+#: A real uploader of the search capture (anonymised mid, see samples/SOURCES.md).
+UPLOADER = "5843802"
+
+
+async def test_creator_mode_pages_the_uploaders_videos(api: Any, sandbox: Any, database_url: str) -> None:
+    async with api(database_url=database_url, sandbox_url=sandbox.url, task_lease_seconds=LEASE) as client:
+        created = await client.http.post("/api/crawl/", json={
+            "platform": "bili", "mode": "creator", "keywords": [UPLOADER], "max_results": 45,
+            "include_comments": True, "max_comments_per_post": 3,
+        })  # fmt: skip
+        assert created.status_code == 202, created.text
+        task_id = created.json()["task_id"]
+        status = await client.wait_status(task_id, timeout=90)
+        assert status["status"] == "completed", status
+        unit = status["units"][0]
+        assert unit["stop_reason"] == "max_results" and unit["pages_fetched"] == 2 and unit["new_items"] == 45
+        posts = (await client.http.get(f"/api/crawl/task/{task_id}/results",
+                                        params={"page_size": 100, "sort_by": "recent"})).json()["results"]  # fmt: skip
+        assert len(posts) == 45 and {p["author_id"] for p in posts} == {UPLOADER}
+        assert all(p["id"].startswith("BV1") and p["views"] is not None for p in posts)
+        assert all(p["shares"] is not None for p in posts)  # completed from /view/detail, same owner
+        assert status["counts"]["comments"] > 0
+    spaces = [r for r in httpx.get(f"{sandbox.url}/_sandbox/requests").json()["requests"]
+              if r["path"].endswith("/x/space/wbi/arc/search")]  # fmt: skip
+    assert [r["params"]["pn"] for r in spaces] == ["1", "2"]
+    assert all(r["params"]["mid"] == UPLOADER and r["params"]["w_rid"] for r in spaces)
+
+
+async def test_creator_mode_reaches_the_end_of_the_list(api: Any, sandbox: Any) -> None:
+    async with api(sandbox_url=sandbox.url, task_lease_seconds=LEASE) as client:
+        body = {"platform": "bilibili", "mode": "creator", "keywords": [UPLOADER], "max_results": 1000}
+        created = await client.http.post("/api/crawl/", json=body)
+        status = await client.wait_status(created.json()["task_id"], timeout=120)
+        assert status["status"] == "completed", status
+        unit = status["units"][0]
+        assert unit["stop_reason"] == "end_of_results" and unit["new_items"] == 100 and unit["pages_fetched"] == 4

@@ -1,8 +1,9 @@
 """Replay of api.bilibili.com (platforms.md section 4): WBI signature and parameter checks, envelopes.
 
 Endpoints: the nav answer with the WBI keys (GET /x/web-interface/nav), video search
-(/x/web-interface/wbi/search/type), video detail (/x/web-interface/view/detail), comments
-(/x/v2/reply/wbi/main), sub-replies (/x/v2/reply/reply) and user info (/x/space/wbi/acc/info).
+(/x/web-interface/wbi/search/type), an uploader's videos (/x/space/wbi/arc/search), video detail
+(/x/web-interface/view/detail), comments (/x/v2/reply/wbi/main), sub-replies (/x/v2/reply/reply) and
+user info (/x/space/wbi/acc/info).
 Every /wbi/ path, and any other request carrying a w_rid, must be signed with the keys nav hands
 out now: a missing or wrong signature gets `{"code":-352}` as the real API answers. Bad parameters
 get `{"code":-400,"message":"请求错误"}`. Nav answers code -101 with the keys when logged out (no
@@ -29,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from keypick.platforms.bilibili.signing import MIXIN_TABLE
-from keypick.sandbox.bilibili_data import COMMENT_PAGES, HOST, BilibiliData, real_user
+from keypick.sandbox.bilibili_data import COMMENT_PAGES, HOST, UPLOADER_KEY, BilibiliData, real_user
 from keypick.sandbox.faults import FaultSpec
 from keypick.sandbox.replay import Call, html_response, json_response
 from keypick.sandbox.samples import load_json
@@ -37,6 +38,7 @@ from keypick.sandbox.vary import stable_int
 
 NAV, SEARCH, DETAIL = "/x/web-interface/nav", "/x/web-interface/wbi/search/type", "/x/web-interface/view/detail"
 MAIN, REPLY, USER = "/x/v2/reply/wbi/main", "/x/v2/reply/reply", "/x/space/wbi/acc/info"
+SPACE = "/x/space/wbi/arc/search"
 ORDERS = frozenset({"", "totalrank", "click", "pubdate", "dm", "stow"})
 MAX_RESULTS = 1000  # search lists at most 1000 results (numResults caps there)
 MESSAGES = {-352: "风控校验失败", -412: "请求被拦截", -101: "账号未登录", -400: "请求错误", -404: "啥都木有"}
@@ -73,6 +75,8 @@ class BilibiliReplay:
             return Call("comments", keyword=self.data.keyword_of(params.get("oid")), page=page)
         if path == REPLY:
             return Call("replies", keyword=self.data.keyword_of(params.get("oid")), page=_int(params.get("pn")) or 1)
+        if path == SPACE:
+            return Call("space", keyword=f"{UPLOADER_KEY}{params.get('mid', '')}", page=_int(params.get("pn")) or 1)
         return {NAV: Call("nav"), USER: Call("user")}.get(path)
 
     def answer(self, request: Request, path: str, call: Call, *, empty: bool = False) -> Response:
@@ -83,7 +87,7 @@ class BilibiliReplay:
         if ("/wbi/" in path or "w_rid" in params) and not self._signed(params):
             return json_response(_code(-352))
         handlers = {"search": self._search, "detail": self._detail, "comments": self._comments,
-                    "replies": self._replies, "user": self._user}  # fmt: skip
+                    "replies": self._replies, "user": self._user, "space": self._space}  # fmt: skip
         return json_response(handlers[call.endpoint](params, empty))
 
     def business_error(self, fault: FaultSpec) -> Response:
@@ -188,6 +192,20 @@ class BilibiliReplay:
                 "control": _main_sample()["control"], "page": {"num": pn, "size": ps, "count": count},
                 "replies": [] if empty else replies, "root": root_obj, "show_bvid": True, "show_text": "",
                 "show_type": 1, "upper": {"mid": self.data.upper_mid(oid)}}  # fmt: skip
+        return {"code": 0, "message": "0", "ttl": 1, "data": data}
+
+    def _space(self, params: QueryParams, empty: bool) -> Json:
+        """An uploader's videos, newest first (only real sample users have any)."""
+        mid, pn, ps = params.get("mid", ""), _int(params.get("pn", "1")), _int(params.get("ps", "30"))
+        if not mid.isdigit() or pn is None or ps is None or ps > 50:
+            return _code(-400, "mid must be digits, pn a positive integer, ps 1-50")
+        if params.get("order", "pubdate") not in ("pubdate", "click", "stow"):
+            return _code(-400, "order must be pubdate, click or stow")
+        if real_user(mid) is None:
+            return _code(-404)
+        vlist, count = self.data.space_list(mid, pn, ps)
+        data = {"list": {"tlist": {}, "vlist": [] if empty else vlist}, "page": {"pn": pn, "ps": ps, "count": count},
+                "episodic_button": {"text": "播放全部", "uri": f"//www.bilibili.com/medialist/play/{mid}"}}  # fmt: skip
         return {"code": 0, "message": "0", "ttl": 1, "data": data}
 
     def _user(self, params: QueryParams, empty: bool) -> Json:

@@ -32,6 +32,7 @@ STEP_SECONDS = 3 * 3600  # 100 videos span about 12 days: a 7-day window ends mi
 COMMENT_PAGES = 3
 EMBEDDED = 3  # wbi/main embeds up to three replies under each root
 MAX_REMEMBERED = 200_000
+UPLOADER_KEY = "mid:"  # the "keyword" of an uploader's own video list
 _COUNTS = ("play", "video_review", "favorites", "review", "like", "danmaku")
 _EM = re.compile(r"</?em[^>]*>")
 _BV_ALPHABET = "FcwAPNKTMug3GV5Lj7EJnHpWsx4tb8haYeviqBz6rkCy12mUSDQX9RdoZf"
@@ -89,9 +90,17 @@ class BilibiliData:
         item["title"] = f'<em class="keyword">{html.escape(keyword)}</em>｜{_EM.sub("", raw["title"])}'
         item["tag"] = ",".join(t for t in (keyword, raw.get("tag")) if t)
         item["rank_index"] = item["rank_offset"] = pos + 1
+        if keyword.startswith(UPLOADER_KEY) and (user := real_user(keyword.removeprefix(UPLOADER_KEY))):
+            item |= {"mid": int(keyword.removeprefix(UPLOADER_KEY)), "author": user["name"], "upic": user["face"]}
         self._remember(self._videos, aid, (keyword, pos))
         self._bvids[bvid] = aid
         return item
+
+    def space_list(self, mid: str, pn: int, ps: int) -> tuple[list[Json], int]:
+        """Return one page of a real uploader's videos as /arc/search vlist items (newest first), and the count."""
+        key, count = f"{UPLOADER_KEY}{mid}", self.pages * PAGE_SIZE
+        items = [self.video(key, pos) for pos in range((pn - 1) * ps, min(pn * ps, count))]
+        return [_vlist_item(item) for item in items], count
 
     def aid_of(self, *, bvid: str | None = None, aid: str | None = None) -> str | None:
         """Return the aid of a video this run served (by bvid or aid), else None."""
@@ -220,6 +229,15 @@ def _ids(raw: Json, *, rpid: str, oid: str, root: str, parent: str | None) -> Js
 def real_user(mid: str) -> Json | None:
     """Return what the real samples say about a user (search author or reply member), else None."""
     return _users().get(mid)
+
+
+def _vlist_item(item: Json) -> Json:
+    """The same video under the uploader list's names (platforms.md §4.1; no capture of this list exists)."""
+    return {"aid": item["aid"], "bvid": item["bvid"], "title": html.unescape(_EM.sub("", item["title"])),
+            "description": item["description"], "created": item["pubdate"], "length": item["duration"],
+            "play": item["play"], "comment": item["review"], "video_review": item["video_review"],
+            "pic": item["pic"], "author": item["author"], "mid": item["mid"], "typeid": int(item["typeid"]),
+            "copyright": "1", "is_union_video": 0}  # fmt: skip
 
 
 def _seconds(duration: str) -> int:

@@ -31,6 +31,7 @@ from keypick.platforms.bilibili.parsers import (
     parse_view_detail,
 )
 from keypick.platforms.bilibili.signing import WbiKeys, build_headers, parse_nav_keys, sign_params
+from keypick.platforms.bilibili.space import parse_space_videos
 
 ADAPTER_INFO = AdapterInfo(
     platform=Platform.BILIBILI,
@@ -40,7 +41,7 @@ ADAPTER_INFO = AdapterInfo(
         comments=True,
         replies=True,
         author=True,
-        author_posts=False,
+        author_posts=True,
         native_sorts=("hot→click (most played)", "recent→pubdate (newest first)", "default→'' (综合)"),
         native_time_filter=True,
         content_types=("all", "video"),  # search_type=video: every result is a video
@@ -51,7 +52,8 @@ ADAPTER_INFO = AdapterInfo(
             "once on -352). Works without an account; a logged-in cookie (SESSDATA, buvid3) makes -412 and "
             "-352 risk answers rarer, and /x/space/wbi/acc/info often needs one. Each video costs one "
             "/view/detail request for shares and coins. Replies: up to 3 embedded per comment, the rest "
-            "paged from /x/v2/reply/reply. The time filter is pubtime_begin_s/pubtime_end_s."
+            "paged from /x/v2/reply/reply. The time filter is pubtime_begin_s/pubtime_end_s. Author posts "
+            "(mode creator, keywords are mids) page /x/space/wbi/arc/search newest first."
         ),
     ),
     page_size=c.PAGE_SIZE,
@@ -197,6 +199,15 @@ class BilibiliAdapter(PlatformAdapter):
         self._keys = self._check(response, endpoint="nav", nav=True)
         data = response.json().get("data")
         return bool(data.get("isLogin")) if isinstance(data, dict) else False
+
+    async def author_posts(self, author_id: str, *, cursor: Cursor | None) -> SearchPage:
+        """Return one page of an uploader's videos, newest first; the cursor is {"pn": N}, from 1."""
+        pn = int((cursor or {}).get("pn", 1))
+        params = {"mid": author_id, "ps": c.SPACE_PAGE_SIZE, "pn": pn, "order": "pubdate"}
+        payload = await self._signed("creator_posts", params, referer=f"{c.SPACE_URL}/{author_id}/video")
+        result = parse_space_videos(payload, fetched_at=self._clock(), page=pn, page_size=c.SPACE_PAGE_SIZE)
+        return SearchPage(posts=result.posts, next_cursor=None if result.end else {"pn": pn + 1},
+                          skipped=result.skipped)  # fmt: skip
 
     async def author(self, author_id: str) -> Author:
         """Return the profile of a user (mid)."""

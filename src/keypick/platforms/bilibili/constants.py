@@ -33,6 +33,8 @@ DESKTOP_USER_AGENT = (
 
 #: Videos per search page (MC sends page_size=20).
 PAGE_SIZE = 20
+#: Videos per page of an uploader's list (/x/space/wbi/arc/search ps), as the site asks for.
+SPACE_PAGE_SIZE = 30
 #: Root comments per /x/v2/reply/wbi/main page, and sub-replies per /x/v2/reply/reply page (MC).
 COMMENT_PAGE_SIZE = 20
 REPLY_PAGE_SIZE = 10

@@ -60,6 +60,14 @@ ENDPOINTS: dict[str, Endpoint] = {
             "oid, type=1, root=rpid, ps=10, pn → replies[], page{num,size,count}; only when rcount > 0",
         ),
         Endpoint(
+            "creator_posts",
+            "GET",
+            f"{API_URL}/x/space/wbi/arc/search",
+            True,
+            "mid, ps=30, pn, order=pubdate → data.list.vlist[] (aid, bvid, title, created, play, comment, ...), "
+            "data.page.count",
+        ),
+        Endpoint(
             "creator_info",
             "GET",
             f"{API_URL}/x/space/wbi/acc/info",

@@ -1,0 +1,39 @@
+"""PURE parser of an uploader's video list (/x/space/wbi/arc/search): data.list.vlist[] and data.page.
+
+No real capture of this endpoint exists (samples/SOURCES.md): the fields follow platforms.md §4.1
+(`list.vlist[]`, `page.count`) and the public API documentation. A vlist item carries the same facts
+as a search item under other names, so it is renamed and read by the search item parser.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from keypick.exceptions import ParseError
+from keypick.platforms.bilibili.constants import PLATFORM, envelope_error
+from keypick.platforms.bilibili.parsers import SearchResult, parse_video_item
+from keypick.platforms.normalize import parse_count
+
+#: vlist name → search item name (the rest, aid, bvid, title, description, play, pic, author, mid, is shared).
+_RENAMED = {"created": "pubdate", "comment": "review", "length": "duration"}
+
+
+def parse_space_videos(payload: Any, *, fetched_at: datetime, page: int, page_size: int) -> SearchResult:
+    """Return one page of an uploader's videos; `end` when page × page_size reaches page.count."""
+    if (error := envelope_error(payload, endpoint="creator_posts")) is not None:
+        raise error
+    data = payload.get("data") if isinstance(payload, dict) else None
+    listing = data.get("list") if isinstance(data, dict) else None
+    vlist = listing.get("vlist") if isinstance(listing, dict) else None
+    if not isinstance(vlist, list):
+        raise ParseError("bilibili creator_posts: expected data.list.vlist[]", platform=PLATFORM)
+    posts = []
+    for item in vlist:
+        if not isinstance(item, dict):
+            continue
+        renamed: dict[str, Any] = {_RENAMED.get(str(k), str(k)): v for k, v in item.items()}
+        posts.append(parse_video_item(renamed, fetched_at=fetched_at).model_copy(update={"raw": item}))
+    count = parse_count((data.get("page") or {}).get("count")) if isinstance(data, dict) else None
+    end = not vlist or count is None or page * page_size >= count
+    return SearchResult(posts=posts, skipped=len(vlist) - len(posts), end=end)
