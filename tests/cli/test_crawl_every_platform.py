@@ -60,3 +60,26 @@ def test_crawl_with_comments(platform: str, sandbox: Any, tmp_path: Path, monkey
     finally:
         db.close()
     assert comments > 0 and ledger == [(ledger[0][0], 8, comments, "max_results")], ledger
+
+
+def test_creator_and_type_options(sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEYPICK_SANDBOX_URL", sandbox.url)
+    monkeypatch.setenv("KEYPICK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KEYPICK_COOKIES_XHS", COOKIES["XHS"])
+    for platform in ("WEIBO", "XIAOHONGSHU"):
+        monkeypatch.setenv(f"KEYPICK_{platform}__MIN_INTERVAL", "0")
+        monkeypatch.setenv(f"KEYPICK_{platform}__JITTER", "0")
+    out = tmp_path / "timeline.jsonl"
+    timeline = runner.invoke(app, ["crawl", "wb", "1331994986", "--creator", "--max", "5", "--out", str(out)])
+    assert timeline.exit_code == 0 and ": completed" in timeline.output, timeline.output
+    posts = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(posts) == 5 and {p["author_id"] for p in posts} == {"1331994986"}
+    videos = tmp_path / "videos.jsonl"
+    typed = runner.invoke(app, ["crawl", "xhs", "咖啡", "--type", "video", "--max", "3", "--out", str(videos)])
+    assert typed.exit_code == 0, typed.output
+    notes = [json.loads(line) for line in videos.read_text(encoding="utf-8").splitlines()]
+    assert len(notes) == 3 and {n["platform_data"]["note_type"] for n in notes} == {"video"}
+    refused = runner.invoke(app, ["crawl", "wb", "咖啡", "--type", "video"])
+    assert refused.exit_code == 2 and "content_type" in refused.output
+    refused = runner.invoke(app, ["crawl", "tieba", "123", "--creator"])
+    assert refused.exit_code == 2 and "mode" in refused.output

@@ -25,7 +25,7 @@ from keypick.tasks.schemas import CrawlRequest
 
 def crawl(
     platform: Annotated[str, typer.Argument(help="weibo (wb), xiaohongshu (xhs), douyin (dy), ...")],
-    keywords: Annotated[list[str], typer.Argument(help="One or more keywords.")],
+    keywords: Annotated[list[str], typer.Argument(help="One or more keywords (author ids with --creator).")],
     max_results: Annotated[int, typer.Option("--max", help="Posts per keyword (1..1000).")] = 50,
     since: Annotated[str, typer.Option(help="Time range: 1d 3d 7d 30d 90d 6m 1y all, or A,B dates.")] = "all",
     sort: Annotated[SortBy, typer.Option(help="hot, recent, likes, comments, shares.")] = SortBy.HOT,
@@ -35,13 +35,16 @@ def crawl(
     min_likes: Annotated[int, typer.Option(help="Drop posts with fewer likes.")] = 0,
     exclude: Annotated[list[str] | None, typer.Option(help="Drop posts containing this word (repeatable).")] = None,
     out: Annotated[Path | None, typer.Option(help="Write results to FILE.csv, .jsonl, .json or .xlsx.")] = None,
+    creator: Annotated[bool, typer.Option("--creator", help="KEYWORDS are author ids: collect their posts.")] = False,
+    content_type: Annotated[str, typer.Option("--type", help="Native type filter: all, video, image, ...")] = "all",
 ) -> None:
     """Crawl now, in this process, and print a summary (optionally export the results)."""
     try:
         request = CrawlRequest(
             platform=platform, keywords=keywords, max_results=max_results, time_range=since, sort_by=sort,
             include_comments=comments, max_comments_per_post=max_comments, crawl_author_details=authors,
-            min_likes=min_likes, exclude_keywords=exclude or [],
+            min_likes=min_likes, exclude_keywords=exclude or [], mode="creator" if creator else "search",
+            content_type=content_type,
         )  # fmt: skip
     except PydanticValidationError as exc:
         first = exc.errors()[0]
