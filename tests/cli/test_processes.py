@@ -130,3 +130,36 @@ def test_doctor_checks_the_real_redis(monkeypatch: pytest.MonkeyPatch, tmp_path:
     broken = runner.invoke(app, ["doctor"])
     assert broken.exit_code == 1
     assert any("redis" in line and "fail" in line for line in broken.output.splitlines()), broken.output
+
+
+def test_cancel_reaches_a_task_running_in_another_process(
+    processes: Processes, tmp_path: Path, sandbox: Any, database_url: str
+) -> None:
+    httpx.post(f"{sandbox.url}/_sandbox/faults", json=["latency:250"])
+    port = free_port()
+    env = _env(tmp_path, DATABASE_URL=database_url, KEYPICK_SANDBOX_URL=sandbox.url, PORT=str(port),
+               KEYPICK_API_KEYS="k", KEYPICK_WEIBO__MIN_INTERVAL="0", KEYPICK_WEIBO__JITTER="0",
+               KEYPICK_TASK_LEASE_SECONDS="1.5")  # fmt: skip
+    api = processes.start("serve", "--workers", "0", env=env)
+    url, headers = f"http://127.0.0.1:{port}", {"X-API-Key": "k"}
+    _wait(f"{url}/health", api, "serve")
+    processes.start("worker", "--concurrency", "1", env=env)
+    created = httpx.post(f"{url}/api/crawl/", headers=headers,
+                         json={"platform": "weibo", "keywords": ["咖啡"], "max_results": 1000})  # fmt: skip
+    task_id = created.json()["task_id"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        status = httpx.get(f"{url}/api/crawl/status/{task_id}", headers=headers).json()
+        if status["counts"]["posts"] > 0:
+            break
+        time.sleep(0.1)
+    cancel = httpx.delete(f"{url}/api/crawl/task/{task_id}", headers=headers)
+    assert cancel.status_code == 200 and cancel.json()["cancel_requested"] is True
+    while time.monotonic() < deadline:
+        status = httpx.get(f"{url}/api/crawl/status/{task_id}", headers=headers).json()
+        if status["status"] not in ("pending", "running"):
+            break
+        time.sleep(0.1)
+    # The worker process saw the request at its next heartbeat; what it had committed stays.
+    assert status["status"] == "cancelled" and status["units"][0]["stop_reason"] == "cancelled", status
+    assert 0 < status["counts"]["posts"] < 52
