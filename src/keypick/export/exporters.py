@@ -32,11 +32,11 @@ def write_file(
     """Write rows to `path` in its suffix's format; XLSX may add a comments sheet. Return the row count."""
     fmt = format_of(path)
     if fmt == "xlsx":
-        book = XlsxWriter()
+        book = XlsxWriter(path)
         count = book.sheet(sheet, columns, rows)
         if comments is not None:
             book.sheet("comments", comments[0], comments[1])
-        book.save(path)
+        book.close()
         return count
     count = 0
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from keypick.exceptions import ValidationError
+from keypick.export.xlsx import StreamingXlsx
 
 FORMATS = ("csv", "jsonl", "json", "xlsx", "md")
 MEDIA_TYPES = {
@@ -114,38 +115,27 @@ async def atext_chunks(
 
 
 class XlsxWriter:
-    """Write-only workbook (flat memory): typed cells, frozen header, one sheet per record kind."""
+    """Streaming workbook (flat memory): typed cells, frozen bold header, one sheet per record kind."""
 
-    def __init__(self) -> None:
-        from openpyxl import Workbook
-
-        self._wb = Workbook(write_only=True)
+    def __init__(self, path: Path) -> None:
+        self._book = StreamingXlsx(path)
 
     def sheet(self, title: str, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> int:
         """Append a sheet; return its row count."""
-        ws = self._wb.create_sheet(title)
-        ws.freeze_panes = "A2"
-        ws.append(list(columns))
-        count = 0
-        for row in rows:
-            ws.append([_xlsx_cell(c, row.get(c)) for c in columns])
-            count += 1
-        return count
+        return self._book.sheet(title, columns, ([_xlsx_cell(c, row.get(c)) for c in columns] for row in rows))
 
     async def asheet(self, title: str, columns: Sequence[str], rows: AsyncIterator[dict[str, Any]]) -> int:
         """Append a sheet from rows read asynchronously; return its row count."""
-        ws = self._wb.create_sheet(title)
-        ws.freeze_panes = "A2"
-        ws.append(list(columns))
-        count = 0
-        async for row in rows:
-            ws.append([_xlsx_cell(c, row.get(c)) for c in columns])
-            count += 1
-        return count
 
-    def save(self, path: Path) -> None:
-        """Write the workbook to a file."""
-        self._wb.save(path)
+        async def values() -> AsyncIterator[list[Any]]:
+            async for row in rows:
+                yield [_xlsx_cell(c, row.get(c)) for c in columns]
+
+        return await self._book.asheet(title, columns, values())
+
+    def close(self) -> None:
+        """Finish the file."""
+        self._book.close()
 
 
 def _xlsx_cell(column: str, value: Any) -> Any:

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import defer
 
 from keypick.content import service as content_service
 from keypick.content.models import CommentRow, PostRow
@@ -68,7 +69,8 @@ async def post_rows(
     sent = 0
     while True:
         async with sessions() as session:
-            stmt = select(PostRow).where(*conditions(f))
+            # The raw platform payload is never exported and is the largest column: leave it in the database.
+            stmt = select(PostRow).options(defer(PostRow.raw)).where(*conditions(f))
             if last is not None:
                 stmt = stmt.where(PostRow.pk < last)
             batch = list(await session.scalars(stmt.order_by(PostRow.pk.desc()).limit(BATCH)))
@@ -100,13 +102,17 @@ async def comment_rows(sessions: async_sessionmaker[AsyncSession], f: DataFilter
 
 
 async def write_xlsx(sessions: async_sessionmaker[AsyncSession], req: ExportRequest) -> Path:
-    """Write the XLSX export to a temporary file (write-only workbook: flat memory) and return its path."""
-    book = XlsxWriter()
-    await book.asheet("posts", req.columns, post_rows(sessions, req, limit=req.limit))
-    if req.include_comments:
-        await book.asheet("comments", COMMENT_FIELDS, comment_rows(sessions, req))
+    """Write the XLSX export to a temporary file (rows streamed into the zip: flat memory) and return its path."""
     handle = tempfile.NamedTemporaryFile(prefix="keypick-export-", suffix=".xlsx", delete=False)  # noqa: SIM115
     handle.close()
     path = Path(handle.name)
-    await asyncio.to_thread(book.save, path)  # zipping the sheets is CPU work: off the event loop
+    try:
+        book = XlsxWriter(path)
+        await book.asheet("posts", req.columns, post_rows(sessions, req, limit=req.limit))
+        if req.include_comments:
+            await book.asheet("comments", COMMENT_FIELDS, comment_rows(sessions, req))
+        book.close()
+    except BaseException:
+        await asyncio.to_thread(path.unlink, missing_ok=True)  # a half-written file is no export
+        raise
     return path
