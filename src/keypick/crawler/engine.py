@@ -102,6 +102,10 @@ class TaskRunner:
         except PlatformError as exc:
             await self._stop_unit(unit, exc.stop_reason, accounts.explain(exc))
             return
+        except Exception as exc:  # no adapter at all (e.g. the browser extra is missing): end, never hang
+            log.exception("unit %s/%s has no adapter", task.id, unit.keyword)
+            await self._stop_unit(unit, StopReason.ERROR, f"{type(exc).__name__}: {exc}")
+            return
         mode = CrawlMode(params.get("mode", CrawlMode.SEARCH))  # older tasks lack it
         work = PageWork(
             task_id=task.id, keyword=unit.keyword, max_results=params["max_results"], post_filter=post_filter,
