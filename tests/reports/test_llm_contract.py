@@ -1,18 +1,17 @@
 """Contract test of the report summary against a LOCAL stub of the providers (no internet).
 
 A small Starlette app under uvicorn on loopback plays an OpenAI-compatible endpoint
-(POST /v1/chat/completions) and a Dify workflow (POST /dify/v1/workflows/run), records
-every request, and answers with sentences that cite real ids, cite nothing, or cite an
-invented id. The tests pin the request shape KeyPick sends (model, messages, auth,
-blocking mode, one map call per chunk, then a reduce) and that citations are enforced.
+(POST /v1/chat/completions), a Dify workflow (POST /dify/v1/workflows/run) and Langfuse's
+ingestion API (POST /langfuse/api/public/ingestion). It records every request and answers
+with sentences that cite real ids, cite nothing, or cite an invented id. The tests pin the
+request shape KeyPick sends (model, messages, auth, blocking mode, one map call per chunk,
+then a reduce, one trace batch per report) and that citations are enforced.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import sys
-import types
 from collections.abc import Iterator
 from typing import Any
 
@@ -65,6 +64,13 @@ class Stub:
             }
         )
 
+    async def langfuse(self, request: Request) -> JSONResponse:
+        body = await request.json()
+        self.requests.append({"path": request.url.path, "headers": dict(request.headers), "json": body})
+        # Langfuse answers 207 Multi-Status with one entry per event.
+        return JSONResponse({"successes": [{"id": e["id"], "status": 201} for e in body["batch"]], "errors": []},
+                            status_code=207)  # fmt: skip
+
     async def dify(self, request: Request) -> JSONResponse:
         body = await request.json()
         self.requests.append({"path": request.url.path, "headers": dict(request.headers), "json": body})
@@ -98,6 +104,7 @@ def stub() -> Iterator[tuple[Stub, str]]:
         routes=[
             Route("/v1/chat/completions", recorder.chat, methods=["POST"]),
             Route("/dify/v1/workflows/run", recorder.dify, methods=["POST"]),
+            Route("/langfuse/api/public/ingestion", recorder.langfuse, methods=["POST"]),
         ]
     )
     with ServerThread(app) as server:
@@ -204,38 +211,48 @@ async def test_provider_failure_keeps_the_report(
 async def test_langfuse_traces_each_call_when_configured(
     api: Any, sandbox: Any, stub: tuple[Stub, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import base64
+
     recorder, url = stub
-    events: list[tuple[str, Any]] = []
-
-    class Generation:
-        def update(self, **kwargs: Any) -> None:
-            events.append(("update", kwargs))
-
-        def end(self) -> None:
-            events.append(("end", None))
-
-    class Langfuse:
-        def __init__(self, **kwargs: Any) -> None:
-            events.append(("init", kwargs))
-
-        def start_generation(self, **kwargs: Any) -> Generation:
-            events.append(("start", kwargs))
-            return Generation()
-
-        def flush(self) -> None:
-            events.append(("flush", None))
-
-    monkeypatch.setitem(sys.modules, "langfuse", types.SimpleNamespace(Langfuse=Langfuse))
     monkeypatch.setenv("LANGFUSE_PUBLIC_KEY", "pk-lf")
     monkeypatch.setenv("LANGFUSE_SECRET_KEY", "sk-lf")
-    monkeypatch.setenv("LANGFUSE_HOST", "http://127.0.0.1:9")
+    monkeypatch.setenv("LANGFUSE_HOST", f"{url}/langfuse/")
+    monkeypatch.setenv("KEYPICK_LLM_BASE_URL", f"{url}/v1")
+    monkeypatch.setenv("KEYPICK_LLM_MODEL", "stub-model")
+    monkeypatch.setenv("KEYPICK_LLM_CHUNK_CHARS", "700")  # several map calls, then a reduce
+    async with api(sandbox_url=sandbox.url) as client:
+        task_id, _ = await _crawl(client)
+        response = await client.http.get("/api/insights/report", params={"task_ids": task_id, "min_posts": 5})
+    assert response.status_code == 200
+    llm_calls = [r for r in recorder.requests if r["path"] == "/v1/chat/completions"]
+    traces = [r for r in recorder.requests if r["path"] == "/langfuse/api/public/ingestion"]
+    assert len(llm_calls) >= 3 and len(traces) == 1, "one batch per report, after the calls"
+    assert traces[0]["headers"]["authorization"] == "Basic " + base64.b64encode(b"pk-lf:sk-lf").decode()
+    batch = traces[0]["json"]["batch"]
+    assert [e["type"] for e in batch] == ["trace-create"] + ["generation-create"] * len(llm_calls)
+    assert len({e["id"] for e in batch}) == len(batch)
+    trace_id = batch[0]["body"]["id"]
+    generations = [e["body"] for e in batch[1:]]
+    assert all(g["traceId"] == trace_id and g["model"] == "stub-model" for g in generations)
+    assert {g["name"] for g in generations} == {"keypick-report-map", "keypick-report-reduce"}
+    # What was sent and answered is what the trace shows, with the token counts the endpoint reported.
+    sent = sorted(c["json"]["messages"][1]["content"] for c in llm_calls)
+    assert sorted(g["input"][1]["content"] for g in generations) == sent
+    assert all(g["output"] and g["usage"]["output"] == 9 and g["usage"]["unit"] == "TOKENS" for g in generations)
+    assert all("sk-lf" not in str(c["json"]) for c in llm_calls)
+
+
+async def test_langfuse_outage_does_not_cost_the_report(
+    api: Any, sandbox: Any, stub: tuple[Stub, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder, url = stub
+    monkeypatch.setenv("LANGFUSE_PUBLIC_KEY", "pk-lf")
+    monkeypatch.setenv("LANGFUSE_SECRET_KEY", "sk-lf")
+    monkeypatch.setenv("LANGFUSE_HOST", "http://127.0.0.1:9")  # nothing listens on the discard port
     monkeypatch.setenv("KEYPICK_LLM_BASE_URL", f"{url}/v1")
     monkeypatch.setenv("KEYPICK_LLM_MODEL", "stub-model")
     async with api(sandbox_url=sandbox.url) as client:
         task_id, _ = await _crawl(client)
-        await client.http.get("/api/insights/report", params={"task_ids": task_id})
-    starts = [e[1] for e in events if e[0] == "start"]
-    assert events[0] == ("init", {"public_key": "pk-lf", "secret_key": "sk-lf", "host": "http://127.0.0.1:9"})
-    assert len(starts) == len(recorder.requests) == 1
-    assert starts[0]["model"] == "stub-model" and starts[0]["name"] == "keypick-report-final"
-    assert [e[0] for e in events[1:]] == ["start", "update", "end", "flush"]
+        response = await client.http.get("/api/insights/report", params={"task_ids": task_id})
+    assert response.status_code == 200 and "## Summary" in response.text
+    assert len(recorder.requests) == 1

@@ -44,7 +44,11 @@ class ReportSettings(BaseSettings):
     dify_report_app_key: SecretStr = Field(SecretStr(""), validation_alias=AliasChoices("DIFY_REPORT_APP_KEY"))
     langfuse_public_key: SecretStr = Field(SecretStr(""), validation_alias=AliasChoices("LANGFUSE_PUBLIC_KEY"))
     langfuse_secret_key: SecretStr = Field(SecretStr(""), validation_alias=AliasChoices("LANGFUSE_SECRET_KEY"))
-    langfuse_host: str = Field("", validation_alias=AliasChoices("LANGFUSE_HOST"))
+    langfuse_host: str = Field(
+        "",
+        validation_alias=AliasChoices("LANGFUSE_HOST", "LANGFUSE_BASE_URL"),
+        description="Langfuse server (default https://cloud.langfuse.com).",
+    )
 
     @field_validator("llm_base_url", "dify_api_url")
     @classmethod
@@ -63,7 +67,7 @@ class ReportSettings(BaseSettings):
 
     @property
     def langfuse_enabled(self) -> bool:
-        """True when Langfuse keys are set (tracing also needs the langfuse package)."""
+        """True when the Langfuse keys are set (calls are then traced over its HTTP ingestion API)."""
         return bool(self.langfuse_public_key.get_secret_value() and self.langfuse_secret_key.get_secret_value())
 
 

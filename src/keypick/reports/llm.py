@@ -5,8 +5,8 @@ Keys go in headers only and are never logged; errors name the provider and HTTP 
 
 from __future__ import annotations
 
-import importlib
 import logging
+import uuid
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -37,10 +37,21 @@ class Provider(Protocol):
 
 
 class Tracer:
-    """Records LLM calls in Langfuse when configured and importable; otherwise does nothing."""
+    """Records a report's LLM calls as one Langfuse trace, sent to its ingestion API; a no-op without keys.
 
-    def __init__(self, client: Any = None) -> None:
-        self.client = client
+    Speaks Langfuse's public HTTP API (POST {host}/api/public/ingestion, Basic auth with the public and
+    secret keys) directly, so tracing needs no SDK. Tracing failures are logged and never fail a report.
+    """
+
+    def __init__(self, settings: ReportSettings | None = None, client: httpx.AsyncClient | None = None) -> None:
+        self.enabled = bool(settings is not None and settings.langfuse_enabled and client is not None)
+        self.settings, self.client = settings, client
+        self.trace_id = uuid.uuid4().hex
+        self.events: list[dict[str, Any]] = []
+
+    def _event(self, kind: str, body: dict[str, Any]) -> None:
+        stamp = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+        self.events.append({"id": uuid.uuid4().hex, "timestamp": stamp, "type": kind, "body": body})
 
     def generation(
         self,
@@ -52,56 +63,40 @@ class Tracer:
         started: datetime,
         usage: dict[str, Any] | None = None,
     ) -> None:
-        """Record one call; tracing problems are logged and never fail the report."""
-        if self.client is None:
+        """Queue one call (the trace itself is created with the first call)."""
+        if not self.enabled:
             return
+        if not self.events:
+            trace = {"id": self.trace_id, "name": "keypick-report", "timestamp": started.isoformat()}
+            self._event("trace-create", trace)
+        body: dict[str, Any] = {
+            "id": uuid.uuid4().hex, "traceId": self.trace_id, "name": name, "model": model, "input": messages,
+            "output": output, "startTime": started.isoformat(), "endTime": datetime.now(UTC).isoformat(),
+        }  # fmt: skip
+        if usage:
+            body["usage"] = {"input": usage.get("prompt_tokens"), "output": usage.get("completion_tokens"),
+                             "total": usage.get("total_tokens"), "unit": "TOKENS"}  # fmt: skip
+        self._event("generation-create", body)
+
+    async def flush(self) -> None:
+        """Send the queued events in one batch."""
+        if not self.enabled or not self.events or self.settings is None or self.client is None:
+            return
+        batch, self.events = self.events, []
+        host = (self.settings.langfuse_host or "https://cloud.langfuse.com").rstrip("/")
+        keys = (self.settings.langfuse_public_key, self.settings.langfuse_secret_key)
+        auth = (keys[0].get_secret_value(), keys[1].get_secret_value())
         try:
-            if hasattr(self.client, "start_generation"):  # langfuse >= 3 (OpenTelemetry based)
-                gen = self.client.start_generation(name=name, model=model, input=messages)
-                gen.update(output=output, usage_details=usage or None)
-                gen.end()
-            else:  # langfuse 2
-                self.client.generation(
-                    name=name,
-                    model=model,
-                    input=messages,
-                    output=output,
-                    start_time=started,
-                    end_time=datetime.now(UTC),
-                    usage=usage or None,
-                )
-        except Exception as exc:  # a tracing outage must not cost the user the report
+            response = await self.client.post(f"{host}/api/public/ingestion", json={"batch": batch}, auth=auth)
+            if response.status_code >= 300 and response.status_code != 207:
+                log.warning("langfuse ingestion answered HTTP %s", response.status_code)
+        except httpx.HTTPError as exc:  # a tracing outage must not cost the user the report
             log.warning("langfuse tracing failed: %s", type(exc).__name__)
 
-    def flush(self) -> None:
-        """Send buffered traces."""
-        if self.client is not None and hasattr(self.client, "flush"):
-            try:
-                self.client.flush()
-            except Exception as exc:
-                log.warning("langfuse flush failed: %s", type(exc).__name__)
 
-
-def make_tracer(settings: ReportSettings) -> Tracer:
-    """Return a Langfuse tracer when its keys are set and the package is installed; else a no-op one."""
-    if not settings.langfuse_enabled:
-        return Tracer()
-    try:
-        module = importlib.import_module("langfuse")
-    except ImportError:
-        log.info("LANGFUSE_* keys are set but the langfuse package is not installed; not tracing")
-        return Tracer()
-    kwargs: dict[str, Any] = {
-        "public_key": settings.langfuse_public_key.get_secret_value(),
-        "secret_key": settings.langfuse_secret_key.get_secret_value(),
-    }
-    if settings.langfuse_host:
-        kwargs["host"] = settings.langfuse_host
-    try:
-        return Tracer(module.Langfuse(**kwargs))
-    except Exception as exc:
-        log.warning("langfuse client could not start: %s", type(exc).__name__)
-        return Tracer()
+def make_tracer(settings: ReportSettings, client: httpx.AsyncClient) -> Tracer:
+    """Return a Langfuse tracer when LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY are set; else a no-op one."""
+    return Tracer(settings, client)
 
 
 async def _post(client: httpx.AsyncClient, url: str, *, body: dict[str, Any], key: str, who: str) -> Any:

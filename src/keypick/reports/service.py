@@ -56,8 +56,8 @@ async def make_summary(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> Summary:
     """Return the map-reduce summary; a provider failure gives a Summary with `error`, never invented text."""
-    tracer = make_tracer(settings)
     async with httpx.AsyncClient(timeout=settings.llm_timeout, transport=transport) as client:
+        tracer = make_tracer(settings, client)
         provider: Provider = (OpenAICompatible if kind == "llm" else DifyWorkflow)(settings, client, tracer)
         try:
             return await summarize.summarize(
@@ -67,7 +67,7 @@ async def make_summary(
             log.warning("report summary failed: %s", exc.message)
             return Summary(provider=kind, model=provider.model, error=exc.message)
         finally:
-            tracer.flush()
+            await tracer.flush()
 
 
 def render(ins: Insights, summary: Summary | None, fmt: ReportFormat) -> str:
