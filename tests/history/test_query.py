@@ -92,6 +92,9 @@ async def test_stats(history: Any) -> None:
 
 
 async def test_cleanup_dry_run_matches_real_run(history: Any) -> None:
+    # Stored sentiment scores belong to their posts and go with them.
+    scored = await _get(history, "/api/data/aggregate", aggregate_by="platform", metrics="sentiment")
+    assert scored["sentiment_unscored"] == 0
     dry = (await history.http.delete("/api/data/cleanup", params={"older_than_days": 5})).json()
     assert dry["dry_run"] is True
     # Crawl times in the dataset are relative to 2026-12-01, so "older than 5 days" depends on today;
@@ -104,5 +107,26 @@ async def test_cleanup_dry_run_matches_real_run(history: Any) -> None:
     assert real["deleted"]["posts"] >= 2  # p4 (10 days) and p5 (40 days) at least
     remaining = await _get(history, "/api/data/search", q="咖啡")
     assert "p5" not in [r["id"] for r in remaining["results"]], "deleted posts leave the search index"
+    rescored = await _get(history, "/api/data/aggregate", aggregate_by="platform", metrics="posts,sentiment")
+    assert sum(b["sentiment_scored"] for b in rescored["buckets"]) == after["posts"]
+    assert rescored["sentiment_unscored"] == 0
     missing = await history.http.delete("/api/data/cleanup")
     assert missing.status_code == 422 and "older_than_days" in missing.json()["error"]["message"]
+
+
+async def test_relevant_sort_ranks_the_search_text(history: Any, ids: Any) -> None:
+    body = await _get(history, "/api/data/", search_text="咖啡", sort="relevant")
+    assert body["total"] == 3 and ids(body, "posts")[0] == "p5", "four occurrences in a short post rank first"
+    assert set(ids(body, "posts")) == {"p1", "p2", "p5"}
+    paged: list[str] = []
+    cursor = None
+    while True:
+        page = await _get(history, "/api/data/", search_text="咖啡", sort="relevant", limit=1,
+                          **({"cursor": cursor} if cursor else {}))  # fmt: skip
+        paged += ids(page, "posts")
+        if not (cursor := page["next_cursor"]):
+            break
+    assert paged == ids(body, "posts")
+    # A substring that is no indexed word still filters like search_text always does; every score is 0.
+    partial = await _get(history, "/api/data/", search_text="啡", sort="relevant")
+    assert set(ids(partial, "posts")) == {"p1", "p2", "p5"}

@@ -19,7 +19,7 @@ from keypick.history.export import ExportRequest
 from keypick.history.filters import DataFilter
 
 router = APIRouter(prefix="/api/data", tags=["data"])
-SORT_HELP = "hot, recent, likes, comments, shares (search also: relevant)."
+SORT_HELP = "hot, recent, likes, comments, shares, relevant (full-text rank; here it needs search_text)."
 
 
 @router.get("/", operation_id="query_posts", summary="Stored posts, filtered, sorted and paged.")

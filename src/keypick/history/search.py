@@ -26,6 +26,20 @@ def search_select(dialect: str, query: Query) -> tuple[Select[Any], ColumnElemen
     return select(PostRow, score).join(matches, matches.c.pk == PostRow.pk), score
 
 
+def relevance(dialect: str, stmt: Select[Any], query: Query) -> tuple[Select[Any], ColumnElement[float]]:
+    """Return `stmt` able to rank its posts by `query` and the score (0 for posts the index does not match)."""
+    if query.empty:
+        return stmt, literal_column("0.0")
+    if dialect == "postgresql":
+        tsq = func.to_tsquery("simple", tsquery_expression(query))
+        return stmt, func.ts_rank_cd(func.coalesce(literal_column("post.search_vector"), text("''::tsvector")), tsq)
+    fts = text("SELECT rowid AS pk, -bm25(post_fts) AS score FROM post_fts WHERE post_fts MATCH :expr").bindparams(
+        expr=fts5_expression(query)
+    )
+    matches = fts.columns(literal_column("pk"), literal_column("score")).subquery("matches")
+    return stmt.outerjoin(matches, matches.c.pk == PostRow.pk), func.coalesce(matches.c.score, 0.0)
+
+
 async def count_matches(session: AsyncSession, stmt: Select[Any]) -> int:
     """Return how many rows a search select yields."""
     return int(await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)

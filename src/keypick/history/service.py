@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, or_, select
@@ -15,7 +16,7 @@ from keypick.content.models import AuthorRow, CommentRow, EngagementSnapshotRow,
 from keypick.db import utcnow
 from keypick.exceptions import ValidationError
 from keypick.history.filters import DataFilter, conditions, engagement
-from keypick.history.search import count_matches, search_select
+from keypick.history.search import count_matches, relevance, search_select
 from keypick.insights.models import PostSentimentRow
 from keypick.search.highlight import snippet
 from keypick.search.tokenize import parse_query
@@ -40,7 +41,11 @@ def sort_key(sort: str) -> ColumnElement[Any]:
 
 
 def _encode_cursor(value: Any, pk: int) -> str:
-    raw = json.dumps([value.isoformat() if isinstance(value, datetime) else value, pk])
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    elif isinstance(value, float | Decimal):
+        value = float(value)  # exact: the score read back compares equal to the stored one
+    raw = json.dumps([value, pk])
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -49,6 +54,8 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
         value, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if sort == "recent":
             value = datetime.fromisoformat(value)
+        elif sort == "relevant":
+            value = float(value)
         return value, int(pk)
     except (ValueError, TypeError) as exc:
         raise ValidationError("cursor", "not a cursor this API returned") from exc
@@ -57,13 +64,20 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
 async def query_posts(
     session: AsyncSession, f: DataFilter, *, sort: str, limit: int, offset: int = 0, cursor: str | None = None
 ) -> dict[str, Any]:
-    """Return {total, posts, next_cursor} for a filter; the cursor pages by (sort value, pk)."""
-    if sort == "relevant":
-        raise ValidationError("sort", "relevant needs a text query: use /api/data/search?q=...")
-    key = sort_key(sort)
+    """Return {total, posts, next_cursor} for a filter; the cursor pages by (sort value, pk).
+
+    `relevant` ranks the posts containing search_text by full-text relevance to it (FTS5 bm25 / ts_rank_cd).
+    """
     where = conditions(f)
     total = int(await session.scalar(select(func.count()).select_from(PostRow).where(*where)) or 0)
-    stmt = select(PostRow, key.label("sort_value")).where(*where)
+    if sort == "relevant":
+        if not f.search_text:
+            raise ValidationError("sort", "relevant ranks by the text searched: give search_text (or use /search?q=)")
+        stmt, key = relevance(session.get_bind().dialect.name, select(PostRow), parse_query(f.search_text))
+        stmt = stmt.add_columns(key.label("sort_value")).where(*where)
+    else:
+        key = sort_key(sort)
+        stmt = select(PostRow, key.label("sort_value")).where(*where)
     if cursor:
         value, pk = _decode_cursor(cursor, sort)
         stmt = stmt.where(or_(key < value, (key == value) & (PostRow.pk < pk)))
