@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keypick.content import service as content_service
@@ -70,6 +70,7 @@ async def query_posts(
     """
     where = conditions(f)
     total = int(await session.scalar(select(func.count()).select_from(PostRow).where(*where)) or 0)
+    stmt: Select[Any]
     if sort == "relevant":
         if not f.search_text:
             raise ValidationError("sort", "relevant ranks by the text searched: give search_text (or use /search?q=)")
@@ -77,7 +78,7 @@ async def query_posts(
         stmt = stmt.add_columns(key.label("sort_value")).where(*where)
     else:
         key = sort_key(sort)
-        stmt = select(PostRow, key.label("sort_value")).where(*where)
+        stmt = select(PostRow).add_columns(key.label("sort_value")).where(*where)
     if cursor:
         value, pk = _decode_cursor(cursor, sort)
         stmt = stmt.where(or_(key < value, (key == value) & (PostRow.pk < pk)))
