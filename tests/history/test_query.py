@@ -130,3 +130,24 @@ async def test_relevant_sort_ranks_the_search_text(history: Any, ids: Any) -> No
     # A substring that is no indexed word still filters like search_text always does; every score is 0.
     partial = await _get(history, "/api/data/", search_text="啡", sort="relevant")
     assert set(ids(partial, "posts")) == {"p1", "p2", "p5"}
+
+
+async def test_search_text_is_literal_and_ignores_case_on_both_backends(history: Any, ids: Any) -> None:
+    from datetime import UTC, datetime
+
+    from keypick.content import service as content_service
+    from keypick.content.schemas import Post
+
+    async with history.app.state.runtime.sessions() as session:
+        await content_service.upsert_posts(
+            session,
+            [Post(id="p6", platform="weibo", content="Flat White 50%_off 今天", tags=["100%_real"])],
+            now=datetime.now(UTC),
+        )
+        await session.commit()
+    assert ids(await _get(history, "/api/data/", search_text="flat white"), "posts") == ["p6"]
+    assert ids(await _get(history, "/api/data/", search_text="50%_"), "posts") == ["p6"]
+    assert (await _get(history, "/api/data/", search_text="%"))["total"] == 1, "% is a character, not a wildcard"
+    assert (await _get(history, "/api/data/", search_text="0_o"))["total"] == 0, "_ is a character too"
+    assert ids(await _get(history, "/api/data/", tags="100%_real"), "posts") == ["p6"]
+    assert (await _get(history, "/api/data/", tags="100%"))["total"] == 0

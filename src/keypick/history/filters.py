@@ -60,6 +60,11 @@ class DataFilter(BaseModel):
         return value
 
 
+def _escape_like(text: str) -> str:
+    """Return text matched literally inside a LIKE pattern (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def engagement() -> ColumnElement[int]:
     """likes + comments + shares + collects, nulls as 0."""
     c = func.coalesce
@@ -86,12 +91,13 @@ def conditions(f: DataFilter) -> list[ColumnElement[bool]]:
         if bound is not None:
             where.append(column >= bound if op == "ge" else column < bound)
     if f.search_text:
-        like = f"%{f.search_text}%"
-        where.append(or_(PostRow.content.like(like), PostRow.title.like(like)))
+        # ILIKE on both backends: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+        like = f"%{_escape_like(f.search_text)}%"
+        where.append(or_(PostRow.content.ilike(like, escape="\\"), PostRow.title.ilike(like, escape="\\")))
     if f.tags:
         # Tags are a JSON list; match the quoted element text, which works on SQLite and PostgreSQL alike.
         tag_text = cast(PostRow.tags, Text)
-        where.append(or_(*[tag_text.like(f'%"{t}"%') for t in f.tags]))
+        where.append(or_(*[tag_text.like(f'%"{_escape_like(t)}"%', escape="\\") for t in f.tags]))
     if f.authors:
         where.append(or_(PostRow.author_name.in_(f.authors), PostRow.author_id.in_(f.authors)))
     numeric: tuple[tuple[Any, int | None, int | None], ...] = (
