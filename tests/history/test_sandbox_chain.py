@@ -198,6 +198,12 @@ def test_cli_chain_after_sandbox_crawls(cli_env: Path, database_url: str) -> Non
     assert "(5 posts)" in _ok(["export", str(csv_path), "--platform", "wb", "--limit", "5"])
     assert all(re.fullmatch(r'="\d+"', r["id"]) for r in csv.DictReader(csv_path.open(encoding="utf-8-sig")))
 
+    insights = json.loads(_ok(["insights", "--json", "--min-posts", "10"]))
+    assert insights["sample"]["posts"] == 23 and insights["sample"]["sufficient"] is True
+    assert {p["platform"]: p["post_count"] for p in insights["platforms"]} == {"weibo": 15, "bilibili": 8}
+    assert {i for k in insights["keywords"] for i in k["post_ids"]} <= set(posts) and insights["keywords"]
+    assert sum(d["posts"] for d in insights["volume"]["days"]) == 23
+
     markdown = _ok(["report", "--min-posts", "10"])
     cited = set(re.findall(r"`([0-9A-Za-z]{8,})`", markdown))
     assert markdown.startswith("# KeyPick insights report") and cited and cited <= set(posts)
