@@ -31,9 +31,11 @@ from pathlib import Path
 from typing import Any
 
 import jieba
+from sqlalchemy import func, select
 
 from keypick import migrate
 from keypick.content import service as content_service
+from keypick.content.models import PostRow
 from keypick.content.schemas import Post
 from keypick.db import create_engine, session_factory
 from keypick.platforms.bilibili import parsers as bilibili
@@ -43,6 +45,7 @@ from keypick.platforms.weibo import parsers as weibo
 from keypick.platforms.xiaohongshu import parsers as xhs
 from keypick.platforms.zhihu import parsers as zhihu
 from keypick.tasks import service as task_service
+from keypick.tasks.models import TaskRow
 from keypick.tasks.schemas import CrawlRequest
 
 SAMPLES = Path(__file__).resolve().parent.parent / "src" / "keypick" / "sandbox" / "samples"
@@ -128,9 +131,11 @@ class Varier:
             "tags": tags, "raw": None, "author_info": None, **counts,
         })  # fmt: skip
 
-    def batches(self, n: int, batch: int) -> Iterator[list[Post]]:
-        """Yield posts 0..n-1 in lists of `batch`."""
-        for start in range(0, n, batch):
+    def batches(self, n: int, batch: int, *, skip: int = 0) -> Iterator[list[Post]]:
+        """Yield posts skip..n-1 in lists of `batch` (posts before `skip` are drawn and dropped: same RNG stream)."""
+        for i in range(skip):
+            self.post(i)
+        for start in range(skip, n, batch):
             yield [self.post(i) for i in range(start, min(n, start + batch))]
 
 
@@ -146,8 +151,8 @@ async def pg_database(admin_url: str, action: str, name: str) -> None:
         await conn.close()
 
 
-async def build(url: str, n: int, *, batch: int = 1000, log: bool = False) -> dict[str, Any]:
-    """Migrate `url` (a SQLAlchemy async URL), write n varied posts with hits; return timings."""
+async def build(url: str, n: int, *, batch: int = 1000, log: bool = False, resume: bool = False) -> dict[str, Any]:
+    """Migrate `url`, write n varied posts with hits (with `resume`: only those not stored yet); return timings."""
     url = async_url(url)
     engine = create_engine(url)
     await migrate.upgrade(engine)
@@ -155,13 +160,16 @@ async def build(url: str, n: int, *, batch: int = 1000, log: bool = False) -> di
     varier = Varier(base_posts())
     keywords = varier.vocabulary[:: max(1, len(varier.vocabulary) // KEYWORDS)][:KEYWORDS]
     async with sessions() as session:
-        request = CrawlRequest(platform="weibo", keywords=keywords, max_results=1000)
-        task, _ = await task_service.create(session, request=request, idempotency_key=None)
+        stored = int(await session.scalar(select(func.count()).select_from(PostRow)) or 0) if resume else 0
+        task = await session.scalar(select(TaskRow).order_by(TaskRow.created_at)) if stored else None
+        if task is None:
+            request = CrawlRequest(platform="weibo", keywords=keywords, max_results=1000)
+            task, _ = await task_service.create(session, request=request, idempotency_key=None)
         units = await task_service.units(session, task_id=task.id)
         await session.commit()
     t0 = time.perf_counter()
     written = 0
-    for posts in varier.batches(n, batch):
+    for posts in varier.batches(n, batch, skip=stored):
         async with sessions() as session:
             pks = await content_service.upsert_posts(session, posts, now=ANCHOR, task_id=task.id)
             by_unit: dict[int, list[int]] = {}
@@ -173,11 +181,13 @@ async def build(url: str, n: int, *, batch: int = 1000, log: bool = False) -> di
         written += len(posts)
         if log and written % (batch * 50) == 0:
             rate = written / (time.perf_counter() - t0)
-            print(f"{datetime.now(UTC):%H:%M:%S} {url.split(':')[0]} {written} posts, {rate:,.0f}/s", flush=True)
+            stamp = f"{datetime.now(UTC):%H:%M:%S} {url.split(':')[0]}"
+            print(f"{stamp} {stored + written} posts, {rate:,.0f}/s", flush=True)
     seconds = time.perf_counter() - t0
     await engine.dispose()
     return {"url": url, "posts": written, "bases": len(varier.bases), "vocabulary": len(varier.vocabulary),
-            "keywords": keywords, "task_id": task.id, "seconds": seconds, "posts_per_s": written / seconds}  # fmt: skip
+            "keywords": keywords, "task_id": task.id, "resumed_at": stored, "seconds": seconds,
+            "posts_per_s": written / seconds}  # fmt: skip
 
 
 def main() -> int:
@@ -188,8 +198,10 @@ def main() -> int:
     )
     parser.add_argument("--n", type=int, default=1_000_000, help="posts to write")
     parser.add_argument("--batch", type=int, default=1000, help="posts per transaction")
+    parser.add_argument("--resume", action="store_true", help="add posts after those already stored (same data)")
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(build(args.url, args.n, batch=args.batch, log=True)), ensure_ascii=False, indent=2))
+    result = asyncio.run(build(args.url, args.n, batch=args.batch, log=True, resume=args.resume))
+    print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
 
 
