@@ -47,3 +47,17 @@ def test_long_text_is_cut_to_excels_limit_and_wide_rows_work(tmp_path: Path) -> 
     sheet = load_workbook(path)["posts"]
     assert sheet["AD3"].value == 29 and len(sheet["A2"].value) == MAX_CELL_CHARS
     assert sheet.max_row == 3 and sheet.max_column == 30
+
+
+def test_a_full_sheet_continues_on_a_new_one(tmp_path: Path) -> None:
+    path = tmp_path / "split.xlsx"
+    book = StreamingXlsx(path, max_rows=3)  # a header and two rows per sheet (Excel: 1,048,576)
+    assert book.sheet("posts", ["id"], [[str(i)] for i in range(5)]) == 5
+    assert book.sheet("comments", ["x"], [[1]]) == 1
+    book.close()
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["posts", "posts (2)", "posts (3)", "comments"]
+    assert [list(wb[name].values) for name in wb.sheetnames[:3]] == [
+        [("id",), ("0",), ("1",)], [("id",), ("2",), ("3",)], [("id",), ("4",)]
+    ]  # fmt: skip
+    assert all(wb[name].freeze_panes == "A2" for name in wb.sheetnames)

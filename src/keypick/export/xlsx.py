@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-#: Excel refuses longer cell texts.
+#: Excel refuses longer cell texts and shows at most this many rows per sheet.
 MAX_CELL_CHARS = 32_767
+EXCEL_MAX_ROWS = 1_048_576
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH = datetime(1899, 12, 30)
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -72,13 +73,19 @@ def cell_xml(ref: str, value: Any, style: int = 0) -> str:
 
 
 class StreamingXlsx:
-    """Write sheets one after another into an .xlsx file; `close()` adds the workbook parts."""
+    """Write sheets one after another into an .xlsx file; `close()` adds the workbook parts.
 
-    def __init__(self, path: Path) -> None:
+    Excel shows at most 1,048,576 rows per sheet: longer exports continue on "posts (2)", "posts (3)", ...
+    each with the header row again.
+    """
+
+    def __init__(self, path: Path, *, max_rows: int = EXCEL_MAX_ROWS) -> None:
         self._zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
         self._titles: list[str] = []
+        self.max_data_rows = max_rows - 1  # the header takes one row
 
-    def _open(self, title: str, columns: Sequence[str]) -> tuple[io.TextIOWrapper, list[str]]:
+    def open_sheet(self, title: str, columns: Sequence[str]) -> tuple[io.TextIOWrapper, list[str]]:
+        """Start a sheet's XML with the frozen header row; return its writer and column letters."""
         self._titles.append(title)
         raw = self._zip.open(f"xl/worksheets/sheet{len(self._titles)}.xml", "w", force_zip64=True)
         out = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", write_through=False)
@@ -94,33 +101,25 @@ class StreamingXlsx:
         out.write(f'<row r="1">{header}</row>')
         return out, letters
 
-    @staticmethod
-    def _row(out: io.TextIOWrapper, letters: list[str], number: int, values: Sequence[Any]) -> None:
-        cells = "".join(cell_xml(f"{letter}{number}", v) for letter, v in zip(letters, values, strict=True))
-        out.write(f'<row r="{number}">{cells}</row>')
-
-    @staticmethod
-    def _end(out: io.TextIOWrapper) -> None:
-        out.write("</sheetData></worksheet>")
-        out.close()
+    def _start(self, title: str, columns: Sequence[str]) -> _Rows:
+        return _Rows(self, title, columns)
 
     def sheet(self, title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
         """Write a sheet: a header row, then one row per value list; return the data row count."""
-        out, letters = self._open(title, columns)
-        count = 0
-        for count, values in enumerate(rows, 1):
-            self._row(out, letters, count + 1, values)
-        self._end(out)
+        target, count = self._start(title, columns), 0
+        for values in rows:
+            count += 1
+            target.write(values)
+        target.end()
         return count
 
     async def asheet(self, title: str, columns: Sequence[str], rows: AsyncIterable[Sequence[Any]]) -> int:
         """Async twin of `sheet`, for rows read from the database in batches."""
-        out, letters = self._open(title, columns)
-        count = 0
+        target, count = self._start(title, columns), 0
         async for values in rows:
             count += 1
-            self._row(out, letters, count + 1, values)
-        self._end(out)
+            target.write(values)
+        target.end()
         return count
 
     def close(self) -> None:
@@ -160,3 +159,28 @@ class StreamingXlsx:
         )
         self._zip.writestr("xl/styles.xml", _STYLES)
         self._zip.close()
+
+
+class _Rows:
+    """The rows of one sheet being written; a full sheet continues on a new one with the header again."""
+
+    def __init__(self, book: StreamingXlsx, title: str, columns: Sequence[str]) -> None:
+        self.book, self.title, self.columns = book, title, columns
+        self.out, self.letters = book.open_sheet(title, columns)
+        self.row, self.part = 1, 1
+
+    def write(self, values: Sequence[Any]) -> None:
+        """Write the next row."""
+        if self.row > self.book.max_data_rows:
+            self.end()
+            self.part += 1
+            self.out, self.letters = self.book.open_sheet(f"{self.title[:25]} ({self.part})", self.columns)
+            self.row = 1
+        self.row += 1
+        cells = "".join(cell_xml(f"{c}{self.row}", v) for c, v in zip(self.letters, values, strict=True))
+        self.out.write(f'<row r="{self.row}">{cells}</row>')
+
+    def end(self) -> None:
+        """Close the sheet's XML."""
+        self.out.write("</sheetData></worksheet>")
+        self.out.close()
