@@ -200,3 +200,13 @@ def test_export_of_100k_rows_to_excel_has_flat_memory(big_history: dict[str, str
     assert cli.growth() < GROWTH_LIMIT, f"CLI XLSX: +{cli.growth() / mb:.1f} MB late in the export"
     print(f"peak RSS: API XLSX {book.peak / mb:.0f} MB (+{book.growth() / mb:.1f} late), CSV {table.peak / mb:.0f} "
           f"MB (+{table.growth() / mb:.1f}); CLI XLSX {cli.peak / mb:.0f} MB (+{cli.growth() / mb:.1f})")  # fmt: skip
+
+
+def test_the_measure_sees_a_process_that_accumulates_rows() -> None:
+    """Control: a process keeping 100,000 one-kilobyte rows in a list shows the growth the export must not."""
+    script = "import time\nrows = []\nfor i in range(100_000):\n    rows.append('x' * 1000 + str(i))\n" \
+             "    if i % 1000 == 0:\n        time.sleep(0.02)\n"  # fmt: skip
+    process = subprocess.Popen([sys.executable, "-c", script])
+    with PeakRss(process.pid) as rss:
+        process.wait(timeout=120)
+    assert rss.growth() > 2 * GROWTH_LIMIT, f"+{rss.growth() >> 20} MB"
