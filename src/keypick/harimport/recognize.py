@@ -50,6 +50,8 @@ ROUTES: tuple[Route, ...] = (
     _r("kuaishou", "www.kuaishou.com", r"^/rest/v/photo/comment/(list|sublist)$", "comments", post="photoId"),
     _r("kuaishou", "www.kuaishou.com", r"^/graphql$", "detail"),
     _r("zhihu", "www.zhihu.com", r"^/api/v4/search_v3$", "search", kw="q"),
+    _r("zhihu", "www.zhihu.com", r"^/question/\d+/answer/(?P<post>\d+)$", "detail"),
+    _r("zhihu", "zhuanlan.zhihu.com", r"^/p/(?P<post>\d+)$", "detail"),
     _r("zhihu", "www.zhihu.com", r"^/api/v4/comment_v5/(answers|articles|zvideos)/(?P<post>\d+)/root_comment$",
        "comments"),
     _r("tieba", "tieba.baidu.com", r"^/f/search/res$", "search", kw="qw"),
