@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -73,3 +74,32 @@ async def test_index_follows_updates_and_deletes(history: Any, ids: Any) -> None
         await session.commit()
     assert ids(await _search(history, "抹茶"), "results") == ["p3"]
     assert (await _search(history, "美式"))["total"] == 0, "the old text left the index"
+
+
+async def test_fast_and_filtered_paths_rank_alike(history: Any) -> None:
+    """No filter (SQLite: FTS5 alone) and a filter every post passes (join on post) give the same pages."""
+    words = ["手冲", "拿铁", "美式", "香气", "速溶"]
+    posts = [
+        # Repeated texts tie on score, so the pk tie-break is exercised too.
+        Post(id=f"q{i}", platform="douyin", content="咖啡" * (1 + i % 4) + words[i % 5] + "咖啡" + words[i % 3],
+             likes=i)
+        for i in range(45)
+    ]  # fmt: skip
+    async with history.app.state.runtime.sessions() as session:
+        await content_service.upsert_posts(session, posts, now=datetime.now(UTC))
+        await session.commit()
+
+    def page(body: dict[str, Any]) -> list[tuple[str, float]]:
+        return [(r["id"], r["score"]) for r in body["results"]]
+
+    for q in ("咖啡", '"手冲 咖啡"', "咖啡 -拿铁", "咖啡 香气", "咖啡 -速溶 -美式"):
+        fast = await _search(history, q, limit=100)
+        filtered = await _search(history, q, limit=100, min_likes=0)
+        assert fast["total"] == filtered["total"] == len(fast["results"]) > 0, q
+        assert page(fast) == page(filtered), q
+        scores = [s for _, s in page(fast)]
+        assert scores == sorted(scores, reverse=True) and len(set(scores)) < len(scores), "ranked, with ties"
+        for params in ({}, {"min_likes": 0}):
+            pages = [await _search(history, q, limit=7, offset=o, **params) for o in range(0, fast["total"] + 7, 7)]
+            assert [item for p in pages for item in page(p)] == page(fast), (q, params)
+            assert {p["total"] for p in pages} == {fast["total"]}

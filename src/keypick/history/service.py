@@ -16,7 +16,7 @@ from keypick.content.models import AuthorRow, CommentRow, EngagementSnapshotRow,
 from keypick.db import utcnow
 from keypick.exceptions import ValidationError
 from keypick.history.filters import DataFilter, conditions, engagement
-from keypick.history.search import count_matches, relevance, search_select
+from keypick.history.search import relevance, search_page
 from keypick.insights.models import PostSentimentRow
 from keypick.search.highlight import snippet
 from keypick.search.tokenize import parse_query
@@ -95,11 +95,8 @@ async def search(session: AsyncSession, q: str, f: DataFilter, *, sort: str, lim
     query = parse_query(q)
     if query.empty:
         raise ValidationError("q", "give at least one word to search for (exclusions like -速溶 alone match nothing)")
-    stmt, score = search_select(session.get_bind().dialect.name, query)
-    stmt = stmt.where(*conditions(f))
-    total = await count_matches(session, stmt)
-    order = [score.desc()] if sort == "relevant" else [sort_key(sort).desc()]
-    rows = (await session.execute(stmt.order_by(*order, PostRow.pk.desc()).limit(limit).offset(offset))).all()
+    order = None if sort == "relevant" else sort_key(sort)
+    total, rows = await search_page(session, query, conditions(f), order=order, limit=limit, offset=offset)
     results = []
     for row, value in rows:
         item = content_service.post_from_row(row).model_dump(mode="json")
