@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keypick.content.models import AuthorRow, CommentRow, EngagementSnapshotRow, PostRow
@@ -20,6 +22,20 @@ _POST_UPDATE = (
     "platform_data", "raw", "last_seen_at",
 )  # fmt: skip
 _COUNTS = ("likes", "collects", "comments", "shares", "views")
+
+
+@cache
+def _post_upsert(dialect: str) -> Any:
+    """Return the post upsert of a dialect, built once: rows go in as executemany parameters, so the
+    compiled form is cached instead of compiled anew for every batch (insertmanyvalues batches it)."""
+    table: Any = PostRow.__table__
+    if dialect not in ("postgresql", "sqlite"):
+        raise NotImplementedError(f"unsupported database dialect {dialect!r}")
+    stmt: Any = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["platform", "platform_post_id"], set_={c: stmt.excluded[c] for c in _POST_UPDATE}
+    )
+    return stmt.returning(table.c.pk, table.c.platform, table.c.platform_post_id)
 
 
 def _unique_by(items: Sequence[Any], key: Any) -> list[Any]:
@@ -57,8 +73,7 @@ async def upsert_posts(
         }
         for p in posts
     ]
-    stmt = upsert_stmt(session, PostRow, rows, keys=("platform", "platform_post_id"), update=_POST_UPDATE)
-    result = await session.execute(stmt.returning(PostRow.pk, PostRow.platform, PostRow.platform_post_id))
+    result = await session.execute(_post_upsert(session.get_bind().dialect.name), rows)
     pks = {(platform, pid): pk for pk, platform, pid in result.all()}
     snapshots = [
         {
@@ -69,7 +84,8 @@ async def upsert_posts(
         }
         for p in posts
     ]
-    await session.execute(insert(EngagementSnapshotRow), snapshots)
+    snapshot_table: Any = EngagementSnapshotRow.__table__  # Core: no per-row ORM bookkeeping
+    await session.execute(insert(snapshot_table), snapshots)
     await search_index.index_posts(session, [(pks[(p.platform, p.id)], p) for p in posts])
     return {pid: pk for (_platform, pid), pk in pks.items()}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keypick.content.schemas import Post
@@ -28,7 +28,5 @@ async def index_posts(session: AsyncSession, rows: Sequence[tuple[int, Post]]) -
             text("UPDATE post SET search_vector = to_tsvector('simple', :doc) WHERE pk = :pk"), values
         )
         return
-    pks = [v["pk"] for v in values]
-    await session.execute(text("DELETE FROM post_fts WHERE rowid IN :pks").bindparams(bindparam("pks", expanding=True)),
-                          {"pks": pks})  # fmt: skip
-    await session.execute(text("INSERT INTO post_fts(rowid, doc) VALUES (:pk, :doc)"), values)
+    # OR REPLACE drops the old entry of a re-indexed rowid, so no separate DELETE round trip is needed.
+    await session.execute(text("INSERT OR REPLACE INTO post_fts(rowid, doc) VALUES (:pk, :doc)"), values)

@@ -24,21 +24,38 @@ def warm() -> None:
     jieba.initialize()
 
 
-def _tokens(text: str, *, search_mode: bool = False) -> list[str]:
-    cut = jieba.cut_for_search(text, HMM=False) if search_mode else jieba.cut(text, HMM=False)
-    return [t.lower() for t in (s.strip() for s in cut) if t and _WORD.search(t)]
+def _keep(token: str) -> str | None:
+    token = token.strip().lower()
+    return token if token and _WORD.search(token) else None
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in map(_keep, jieba.cut(text, HMM=False)) if t]
+
+
+def _sub_words(word: str) -> list[str]:
+    # What jieba.cut_for_search adds around a precise-mode word: its 2- and 3-character dictionary words.
+    freq = jieba.dt.FREQ
+    grams = [word[i : i + 2] for i in range(len(word) - 1)] if len(word) > 2 else []
+    if len(word) > 3:
+        grams += [word[i : i + 3] for i in range(len(word) - 2)]
+    return [g for g in grams if freq.get(g)]
 
 
 def segment(*texts: str | None) -> str:
     """Return the index text of a document: precise tokens, then extra search-mode tokens."""
     text = "\n".join(t for t in texts if t)
-    precise = _tokens(text)
+    # One jieba pass: cut_for_search is cut plus the dictionary sub-words of each word, so derive those here.
+    words = list(jieba.cut(text, HMM=False))
+    precise = [t for t in map(_keep, words) if t]
     seen = set(precise)
     extra: list[str] = []
-    for token in _tokens(text, search_mode=True):
-        if token not in seen:
-            seen.add(token)
-            extra.append(token)
+    for word in words:
+        for gram in _sub_words(word):
+            token = _keep(gram)
+            if token and token not in seen:
+                seen.add(token)
+                extra.append(token)
     return " ".join(precise + extra)
 
 
