@@ -17,11 +17,18 @@ def document(post: Post) -> str:
     return segment(post.title, post.content, " ".join(post.tags), post.author)
 
 
-async def index_posts(session: AsyncSession, rows: Sequence[tuple[int, Post]]) -> None:
-    """(Re)index posts by primary key, inside the caller's transaction; stale sentiment scores are dropped."""
+async def index_posts(
+    session: AsyncSession, rows: Sequence[tuple[int, Post]], *, vectors_written: bool = False
+) -> None:
+    """(Re)index posts by primary key, inside the caller's transaction; stale sentiment scores are dropped.
+
+    `vectors_written`: the caller's upsert already set PostgreSQL's search_vector from `document(post)`.
+    """
     if not rows:
         return
     await stored_sentiment.invalidate(session, [(pk, stored_sentiment.post_text(p.title, p.content)) for pk, p in rows])
+    if vectors_written and session.get_bind().dialect.name == "postgresql":
+        return
     values = [{"pk": pk, "doc": document(post)} for pk, post in rows]
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(
