@@ -40,6 +40,17 @@ def test_redaction(line: str) -> None:
     assert "topsecret" not in cleaned and "abc" not in cleaned and "***" in cleaned
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("GET /api/crawl/tasks?limit=1&k%65y=topsecret HTTP/1.1", "GET /api/crawl/tasks?limit=1&k%65y=*** HTTP/1.1"),
+     ("GET /x?%6B%45%59=topsecret", "GET /x?%6B%45%59=***"),
+     ("GET /x?a=1&key=topsecret&b=2", "GET /x?a=1&key=***&b=2"),
+     ("GET /x?monkey=1&keys=2", "GET /x?monkey=1&keys=2")],
+)  # fmt: skip
+def test_query_keys_are_redacted_however_encoded(line: str, expected: str) -> None:
+    assert redact(line) == expected
+
+
 def test_redacting_filter_rewrites_records() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "sent cookie=%s", ("SUB=abc",), None)
     RedactingFilter().filter(record)

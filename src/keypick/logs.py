@@ -6,18 +6,27 @@ import logging
 import re
 import sys
 from typing import TextIO
+from urllib.parse import unquote_plus
 
 # Cookie headers, API keys and tokens must never reach a log line. A bare "key" counts too: access logs
 # print URLs, and clients that cannot set headers (Dify's MCP form) send ?key=<api key>.
 _SECRET = re.compile(
     r"(?i)((?:cookie|x-api-key|authorization|x-internal-key|api_key|apikey|(?<![\w-])key|token|secret|password)"
-    r"[\"']?\s*[:=]\s*[\"']?(?:(?:Bearer|Basic)\s+)?)([^\s\"',;}]+(?:;\s*[^\s\"',;}]+=[^\s\"',;}]+)*)"
+    r"[\"']?\s*[:=]\s*[\"']?(?:(?:Bearer|Basic)\s+)?)([^\s\"',;}&]+(?:;\s*[^\s\"',;}]+=[^\s\"',;}&]+)*)"
 )
+# Query parameters, whose names the server percent-decodes (?k%65y=... authenticates like ?key=...).
+_QUERY_PARAM = re.compile(r"([?&])([^=&\s\"?#]+)=([^&\s\"#]*)")
+_SECRET_PARAMS = {"key", "api_key", "apikey", "x-api-key", "token", "access_token", "secret", "password"}
+
+
+def _redact_param(match: re.Match[str]) -> str:
+    name = unquote_plus(match.group(2)).strip().lower()
+    return match.group(0) if name not in _SECRET_PARAMS else f"{match.group(1)}{match.group(2)}=***"
 
 
 def redact(text: str) -> str:
     """Return the text with secret-looking values replaced by ***."""
-    return _SECRET.sub(lambda m: m.group(1) + "***", text)
+    return _SECRET.sub(lambda m: m.group(1) + "***", _QUERY_PARAM.sub(_redact_param, text))
 
 
 class RedactingFilter(logging.Filter):
