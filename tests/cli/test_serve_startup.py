@@ -77,3 +77,23 @@ def test_development_without_keys_binds_loopback_and_warns(tmp_path: Path) -> No
         _, out = _finish(proc)
     assert "NO API KEYS SET" in out and "loopback only" in out
     assert f"on http://127.0.0.1:{port}" in out
+
+
+@pytest.mark.parametrize("which", ["api", "sandbox"])
+def test_a_busy_port_is_one_clear_line(tmp_path: Path, which: str) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        api_port, sandbox_port = (busy, free_port()) if which == "api" else (free_port(), busy)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "keypick", "serve", "--sandbox", "--sandbox-port", str(sandbox_port)],
+            env=_env(tmp_path, PORT=str(api_port)), cwd=tmp_path, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        code, out = _finish(proc)
+    assert code == 2, out
+    assert f"cannot listen on 127.0.0.1:{busy}" in out and "Traceback" not in out
+    assert ("--sandbox-port" in out) == (which == "sandbox")

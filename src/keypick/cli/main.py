@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -65,6 +66,10 @@ def serve(
         api = create_app(cfg, workers=workers)
     except ConfigError as exc:
         fail(exc.message)
+    # Fail in one line, before workers start, rather than with uvicorn's traceback after they did.
+    _port_free(cfg.bind_host, cfg.port, "choose another with --port or PORT")
+    if sandbox:
+        _port_free("127.0.0.1", sandbox_port, "choose another with --sandbox-port")
     servers = [uvicorn.Server(uvicorn.Config(api, host=cfg.bind_host, port=cfg.port, log_config=None))]
     if sandbox:
         from keypick.sandbox import create_sandbox_app
@@ -80,6 +85,16 @@ def serve(
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main())
+
+
+def _port_free(host: str, port: int, hint: str) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            fail(f"cannot listen on {host}:{port}: {exc.strerror}; {hint}")
 
 
 @app.command()
