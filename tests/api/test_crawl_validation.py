@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 GOOD: dict[str, Any] = {"platform": "weibo", "keywords": ["咖啡"]}
 
 CASES: list[tuple[dict[str, Any], str, str]] = [
+    ({"max_results": True}, "max_results", "whole number, not true"),
+    ({"min_likes": False}, "min_likes", "whole number, not false"),
     ({"platform": "myspace"}, "platform", "unknown platform"),
     ({"platform": ""}, "platform", "unknown platform"),
     ({"keywords": []}, "keywords", "at least 1"),
@@ -76,6 +79,22 @@ async def test_body_not_json(api: Any) -> None:
         )
         assert response.status_code == 422
         assert "JSON" in response.json()["error"]["message"]
+
+
+async def test_body_errors_say_what_is_wrong(api: Any) -> None:
+    async with api(workers=0) as client:
+        broken = await client.http.post(
+            "/api/crawl/", content=b'{"platform": "weibo",}', headers={"content-type": "application/json"}
+        )
+        error = broken.json()["error"]
+        assert broken.status_code == 422 and error["details"]["errors"][0]["field"] == "body"
+        assert "not valid JSON" in error["message"] and "at character" in error["message"]
+        for content_type in ("text/plain", "application/x-www-form-urlencoded"):
+            sent = await client.http.post(
+                "/api/crawl/", content=json.dumps(GOOD).encode(), headers={"content-type": content_type}
+            )
+            assert sent.status_code == 422
+            assert f"Content-Type: application/json (got {content_type})" in sent.json()["error"]["message"]
 
 
 async def test_aliases_and_comma_lists_accepted(api: Any) -> None:

@@ -33,6 +33,19 @@ def _clean_reason(msg: str) -> str:
     return msg.removeprefix("Value error, ")
 
 
+def _reason(error: Any, request: Request) -> str:
+    """The error's message, rewritten where pydantic's wording would leave a caller guessing."""
+    kind, loc = error.get("type"), tuple(error.get("loc", ()))
+    if kind == "json_invalid":
+        where = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+        detail = (error.get("ctx") or {}).get("error", "")
+        return f"the body is not valid JSON ({detail}{f' at character {where}' if where is not None else ''})"
+    content_type = request.headers.get("content-type", "").split(";")[0].strip()
+    if loc == ("body",) and kind in ("model_attributes_type", "dict_type") and content_type != "application/json":
+        return f"send a JSON object with Content-Type: application/json (got {content_type or 'no content type'})"
+    return _clean_reason(str(error.get("msg", "")))
+
+
 def install(app: FastAPI) -> None:
     """Register the exception handlers."""
 
@@ -43,10 +56,10 @@ def install(app: FastAPI) -> None:
         return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"field": _field(tuple(e.get("loc", ()))), "message": _clean_reason(str(e.get("msg", ""))),
-             "type": e.get("type")}
+            {"field": "body" if e.get("type") == "json_invalid" else _field(tuple(e.get("loc", ()))),
+             "message": _reason(e, request), "type": e.get("type")}
             for e in exc.errors()
         ]  # fmt: skip
         message = "; ".join(f"{e['field']}: {e['message']}" for e in errors)

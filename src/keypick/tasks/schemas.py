@@ -52,6 +52,14 @@ class CrawlRequest(BaseModel):
         default_factory=list, max_length=50, description="Drop posts whose text contains any of these."
     )
 
+    @field_validator("max_results", "max_comments_per_post", "min_likes", "min_comments", mode="before")
+    @classmethod
+    def _no_booleans(cls, value: object) -> object:
+        # JSON true would pass as 1 in lax mode; a flag where a number belongs is a caller's mistake.
+        if isinstance(value, bool):
+            raise ValueError(f"must be a whole number, not {str(value).lower()}")
+        return value
+
     @field_validator("platform")
     @classmethod
     def _platform(cls, value: str) -> str:
