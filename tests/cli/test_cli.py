@@ -166,6 +166,7 @@ def test_search_export_stats_after_a_crawl(env: Path) -> None:
     assert len(list(load_workbook(out)["posts"].values)) == 13
     csv_out = env / "all.csv"
     assert "(12 posts)" in runner.invoke(app, ["export", str(csv_out)]).output
+    assert out.stat().st_mode & 0o777 == csv_out.stat().st_mode & 0o777, "xlsx gets the mode of any export"
     stats = runner.invoke(app, ["stats"])
     assert stats.exit_code == 0 and "12 posts" in stats.output and "weibo" in stats.output
     bad = runner.invoke(app, ["stats", "--platform", "myspace"])

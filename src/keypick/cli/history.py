@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -94,6 +95,10 @@ def export(
             path = await history_export.write_xlsx(runtime.sessions, request)
             # move, not rename: the temporary directory may be on another file system
             shutil.move(path, out)
+            # The temporary file was private (0600); the export gets the mode any file the user writes gets.
+            umask = os.umask(0)
+            os.umask(umask)
+            out.chmod(0o666 & ~umask)
             count = -1
         else:
             from keypick.export.stream import atext_chunks
