@@ -51,6 +51,8 @@ def segment(*texts: str | None) -> str:
     seen = set(precise)
     extra: list[str] = []
     for word in words:
+        if len(word) < 3:  # most words: nothing to add, skip the call
+            continue
         for gram in _sub_words(word):
             token = _keep(gram)
             if token and token not in seen:
