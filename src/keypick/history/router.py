@@ -9,6 +9,7 @@ from fastapi.responses import FileResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
 from keypick.api.runtime import Runtime, get_runtime
+from keypick.api.strict_query import reject_unknown_query
 from keypick.db import utcnow
 from keypick.export.stream import MEDIA_TYPES, atext_chunks
 from keypick.history import aggregate as history_aggregate
@@ -18,7 +19,7 @@ from keypick.history.dependencies import data_filter
 from keypick.history.export import ExportRequest
 from keypick.history.filters import DataFilter
 
-router = APIRouter(prefix="/api/data", tags=["data"])
+router = APIRouter(prefix="/api/data", tags=["data"], dependencies=[Depends(reject_unknown_query)])
 SORT_HELP = "hot, recent, likes, comments, shares, relevant (full-text rank; here it needs search_text)."
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from keypick.accounts import service as account_service
 from keypick.api.runtime import Runtime, get_runtime
+from keypick.api.strict_query import reject_unknown_query
 from keypick.db import utcnow
 from keypick.enums import Platform, SortBy, TaskStatus
 from keypick.exceptions import ValidationError
@@ -17,7 +18,7 @@ from keypick.tasks import service as task_service
 from keypick.tasks.models import TaskRow
 from keypick.tasks.schemas import CrawlRequest, TaskCreated, TaskStatusOut, UnitStatus
 
-router = APIRouter(prefix="/api/crawl", tags=["crawl"])
+router = APIRouter(prefix="/api/crawl", tags=["crawl"], dependencies=[Depends(reject_unknown_query)])
 
 
 def _urls(request: Request, task_id: str) -> tuple[str, str]:
