@@ -25,8 +25,12 @@ async def test_unknown_query_parameters_are_named(api: Any, path: str, bad: str)
 
 async def test_known_parameters_and_the_key_still_pass(api: Any) -> None:
     async with api(workers=0) as client:
-        for path in ("/api/data/?platforms=weibo&limit=5&include_stats=true", "/api/data/stats?platforms=wb",
-                     "/api/data/aggregate?aggregate_by=platform&metrics=posts", "/api/crawl/tasks?limit=3"):
+        for path in (
+            "/api/data/?platforms=weibo&limit=5&include_stats=true",
+            "/api/data/stats?platforms=wb",
+            "/api/data/aggregate?aggregate_by=platform&metrics=posts",
+            "/api/crawl/tasks?limit=3",
+        ):
             answer = await client.http.get(path)
             assert answer.status_code == 200, (path, answer.text)
 
