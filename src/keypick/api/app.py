@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -57,7 +58,10 @@ def create_app(settings: Settings, *, workers: int | None = None) -> FastAPI:
                 yield
         finally:
             if exporter:
+                # Wait for it: a refresh cancelled mid-query must hand its connection back before disposal.
                 exporter.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await exporter
             if pool:
                 await pool.stop()
             await runtime.aclose()
