@@ -8,6 +8,7 @@ skips quietly.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import threading
@@ -109,14 +110,21 @@ def _pg_reachable() -> bool:
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session; its async URL."""
-    import asyncpg
-
     if not _pg_reachable():
         message = f"PostgreSQL is not reachable at {PG_ADMIN_URL}"
         if os.environ.get("KEYPICK_REQUIRE_SERVICES") == "1":
             pytest.fail(message + " and KEYPICK_REQUIRE_SERVICES=1", pytrace=False)
         pytest.skip(message + " (set KEYPICK_TEST_PG_URL; CI requires it)")
-    name = f"keypick_test_{uuid.uuid4().hex[:10]}"
+    with fresh_pg_database("keypick_test") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def fresh_pg_database(prefix: str) -> Iterator[str]:
+    """Create a new, empty PostgreSQL database named prefix_<random>; yield its URL; drop it afterwards."""
+    import asyncpg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
 
     async def admin(sql: str) -> None:
         conn = await asyncpg.connect(PG_ADMIN_URL)
@@ -126,9 +134,10 @@ def pg_database() -> Iterator[str]:
             await conn.close()
 
     asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    try:
+        yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -10,10 +10,8 @@ column on PostgreSQL (docs/architecture.md).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import importlib
 import pkgutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,7 +28,7 @@ from keypick.cli.main import app
 from keypick.config import Settings
 from keypick.db import Base, create_engine
 from keypick.migrate import alembic_config
-from tests.conftest import PG_ADMIN_URL
+from tests.conftest import fresh_pg_database
 
 runner = CliRunner()
 #: Full-text search is dialect-specific by design; everything else must be identical.
@@ -46,27 +44,6 @@ def _load_all_models() -> None:
             importlib.import_module(module.name)
 
 
-@contextlib.contextmanager
-def _fresh_postgres() -> Iterator[str]:
-    """A new, empty PostgreSQL database for one test; dropped afterwards."""
-    import asyncpg
-
-    name = f"keypick_migrate_{uuid.uuid4().hex[:10]}"
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(PG_ADMIN_URL)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database with no tables at all: a new SQLite file, or a new PostgreSQL database."""
@@ -74,7 +51,7 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
     request.getfixturevalue("pg_database")  # fails under KEYPICK_REQUIRE_SERVICES=1 when PostgreSQL is down
-    with _fresh_postgres() as url:
+    with fresh_pg_database("keypick_migrate") as url:
         yield url
 
 
@@ -147,7 +124,7 @@ def test_sqlite_and_postgres_get_the_same_schema(
 ) -> None:
     lite_url = f"sqlite:///{tmp_path / 'fresh.db'}"
     _upgrade(lite_url, monkeypatch, tmp_path / "data")
-    with _fresh_postgres() as pg_url:
+    with fresh_pg_database("keypick_migrate") as pg_url:
         _upgrade(pg_url, monkeypatch, tmp_path / "data")
         postgres_shape = _schema(pg_url)[1]
     sqlite = {t: cols for t, cols in _schema(lite_url)[1].items() if t not in SQLITE_ONLY_TABLES}
