@@ -1,7 +1,8 @@
 """PURE: which saved request is which platform endpoint, and what its response holds.
 
-The table maps (host, path) to (platform, parse kind) plus where the keyword or the
-post id sits in the request, because comment pages do not always name their post.
+The table maps (host, path) to (platform, parse kind) plus where the keyword, the post id and the
+parent comment id sit in the request, because comment pages do not always name their post: a Zhihu
+child_comment page names only its root comment, a Tieba 楼中楼 page its thread and floor in the query.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -24,10 +25,12 @@ class Route:
     kind: str
     keyword_param: str | None = None  #: query or body field holding the search keyword
     post_param: str | None = None  #: query/body field (or path group "post") holding the post id
+    parent_param: str | None = None  #: query/body field (or path group "parent") holding the parent comment id
 
 
-def _r(platform: str, host: str, path: str, kind: str, *, kw: str | None = None, post: str | None = None) -> Route:
-    return Route(platform, host, re.compile(path), kind, kw, post)
+def _r(platform: str, host: str, path: str, kind: str, *, kw: str | None = None, post: str | None = None,
+       parent: str | None = None) -> Route:  # fmt: skip
+    return Route(platform, host, re.compile(path), kind, kw, post, parent)
 
 
 ROUTES: tuple[Route, ...] = (
@@ -54,9 +57,13 @@ ROUTES: tuple[Route, ...] = (
     _r("zhihu", "zhuanlan.zhihu.com", r"^/p/(?P<post>\d+)$", "detail"),
     _r("zhihu", "www.zhihu.com", r"^/api/v4/comment_v5/(answers|articles|zvideos)/(?P<post>\d+)/root_comment$",
        "comments"),
+    # Replies of one root comment: the URL names the root only; its post is resolved through the root.
+    _r("zhihu", "www.zhihu.com", r"^/api/v4/comment_v5/comment/(?P<parent>\d+)/child_comment$", "replies"),
     _r("tieba", "tieba.baidu.com", r"^/f/search/res$", "search", kw="qw"),
     _r("tieba", "tieba.baidu.com", r"^/mo/q/search/multsearch$", "search", kw="word"),
     _r("tieba", "tieba.baidu.com", r"^/c/f/pb/page_pc$", "detail"),
+    # 楼中楼: the HTML page of one floor's sub-replies (platforms.md §6.2); tid is the thread, pid the floor.
+    _r("tieba", "tieba.baidu.com", r"^/p/comment$", "replies", post="tid", parent="pid"),
 )  # fmt: skip
 
 
@@ -69,6 +76,8 @@ class Recognised:
     payload: Any
     keyword: str | None
     post_id: str | None
+    parent_id: str | None = None
+    started: str | None = None  #: the entry's startedDateTime: when the browser received the response
 
 
 def _request_fields(entry: dict[str, Any]) -> dict[str, str]:
@@ -136,12 +145,16 @@ def recognise(entry: dict[str, Any]) -> Recognised | str:
     try:
         payload: Any = json.loads(text)
     except json.JSONDecodeError:
-        payload = text  # HTML pages: weibo detail, tieba search
-    match = route.path.match(parts.path)
-    post_id = (match.groupdict().get("post") if match else None) or (
-        fields.get(route.post_param) if route.post_param else None
-    )
+        payload = text  # HTML pages: weibo and zhihu detail, tieba search and 楼中楼
+    groups = match.groupdict() if (match := route.path.match(parts.path)) else {}
+    post_id = groups.get("post") or (fields.get(route.post_param) if route.post_param else None)
+    parent_id = groups.get("parent") or (fields.get(route.parent_param) if route.parent_param else None)
+    if route.kind == "replies":
+        absent = [p for p, v in ((route.post_param, post_id), (route.parent_param, parent_id)) if p and not v]
+        if absent:
+            return f"{route.platform} replies page without {' and '.join(absent)} in its URL"
+    started = entry.get("startedDateTime")
     return Recognised(
-        Route(route.platform, route.host, route.path, kind, route.keyword_param, route.post_param),
-        url, payload, _keyword(route, fields), post_id,
+        replace(route, kind=kind), url, payload, _keyword(route, fields), post_id, parent_id or None,
+        started if isinstance(started, str) else None,
     )  # fmt: skip
