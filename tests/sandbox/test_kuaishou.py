@@ -15,6 +15,7 @@ import pytest
 
 from keypick.sandbox import create_sandbox_app
 from keypick.sandbox.signing_pages import sign, signing_page
+from tests.samples import load_sample
 
 from .conftest import ANCHOR, make_client
 
@@ -207,3 +208,64 @@ async def test_request_log_shows_the_signature(client: httpx.AsyncClient) -> Non
     assert entry["path"] == f"{HOST}{SEARCH}" and entry["params"]["caver"] == "2"
     assert len(entry["params"]["__NS_hxfalcon"]) == 64 and entry["cookies"] == ["passToken", "did"]
     assert entry["status"] == 200
+
+
+PROFILE = "/rest/v/profile/feed"
+
+
+async def profile_feed(client: httpx.AsyncClient, user_id: str, pcursor: str = "", **body: Any) -> dict[str, Any]:
+    """One signed page of a user's own videos, as the adapter sends it."""
+    payload = {"user_id": user_id, "pcursor": pcursor, "page": "profile", **body}
+    sig = sign("kuaishou", f"{PROFILE}\n{compact(payload).decode()}")
+    answer: dict[str, Any] = (await post(client, PROFILE, payload, query=f"__NS_hxfalcon={sig}&caver=2")).json()
+    return answer
+
+
+async def test_profile_feed_pages_a_real_users_videos_by_pcursor(client: httpx.AsyncClient) -> None:
+    user_id = (await search(client, "咖啡"))["feeds"][0]["author"]["id"]  # a real (reshaped) author
+    pages_, pcursor = [], ""
+    while pcursor != "no_more":
+        page = await profile_feed(client, user_id, pcursor)
+        assert page["result"] == 1
+        pages_.append(page)
+        pcursor = page["pcursor"]
+    assert len(pages_) == 5 and all(len(p["feeds"]) == 20 for p in pages_)
+    cursors = [p["pcursor"] for p in pages_[:-1]]
+    assert len(set(cursors)) == 4 and all(c.isdigit() for c in cursors)  # opaque, one per page
+    videos = [f for p in pages_ for f in p["feeds"]]
+    assert len({f["photo"]["id"] for f in videos}) == 100
+    assert {f["author"]["id"] for f in videos} == {user_id}
+    real = {
+        c["aweme_info"]["desc"] for c in load_sample("douyin", "app_general_search-1.json")["data"] if c["type"] == 1
+    }
+    assert {f["photo"]["caption"] for f in videos} == real  # the real texts, without a keyword tag
+    times = [f["photo"]["timestamp"] for f in videos if "timestamp" in f["photo"]]
+    assert times == sorted(times, reverse=True) and len(times) == 95  # one per page is left to visionVideoDetail
+    bare = next(f for f in videos if "timestamp" not in f["photo"])
+    gql = {"operationName": "visionVideoDetail", "variables": {"photoId": bare["photo"]["id"]},
+           "query": "query visionVideoDetail { visionVideoDetail { status } }"}  # fmt: skip
+    detail = (await post(client, GRAPHQL, gql)).json()["data"]["visionVideoDetail"]
+    assert detail["author"]["id"] == user_id and "timestamp" in detail["photo"]
+
+
+async def test_profile_feed_checks(client: httpx.AsyncClient) -> None:
+    user_id = (await search(client, "咖啡"))["feeds"][0]["author"]["id"]
+    assert await profile_feed(client, "3xnobody00000000") == {"result": 0, "error_msg": "用户不存在"}
+    unknown_cursor = await profile_feed(client, user_id, "12345")
+    assert unknown_cursor["result"] == 0 and "pcursor" in unknown_cursor["error_msg"]
+    wrong_page = await profile_feed(client, user_id, page="search")
+    assert wrong_page["result"] == 0 and "profile" in wrong_page["error_msg"]
+    body = {"user_id": user_id, "pcursor": "", "page": "profile"}
+    assert (await post(client, PROFILE, body)).json() == {"result": 50}  # unsigned
+    other = sign("kuaishou", f"{SEARCH}\n{compact(body).decode()}")  # signed for another path
+    assert (await post(client, PROFILE, body, query=f"__NS_hxfalcon={other}&caver=2")).json() == {"result": 50}
+    await _with_faults(client, ["business_error:2@path=/rest/v/profile/feed"])
+    assert await profile_feed(client, user_id) == {"result": 2, "error_msg": "请求失败"}
+    await _with_faults(client, ["empty_page@path=/rest/v/profile/feed"])
+    empty = await profile_feed(client, user_id)
+    assert empty["feeds"] == [] and empty["pcursor"] not in ("", "no_more")
+    log = (await client.get("/_sandbox/requests")).json()["requests"]
+    assert [e["faults"] for e in log if e["path"] == f"{HOST}{PROFILE}"][-2:] == [
+        ["business_error:2@path=/rest/v/profile/feed"],
+        ["empty_page@path=/rest/v/profile/feed"],
+    ]

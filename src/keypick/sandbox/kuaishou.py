@@ -1,14 +1,15 @@
 """Replay of www.kuaishou.com (platforms.md §3): the signing home page, REST and GraphQL answers.
 
 Endpoints: GET / (the sandbox signing page, whose signer the init script finds),
-POST /rest/v/search/feed (signed: `__NS_hxfalcon` + `caver=2`), POST
-/rest/v/photo/comment/list and /sublist (unsigned), POST /graphql (visionVideoDetail,
-visionProfile, visionProfileUserList). Every API call needs the logged-in cookie
+POST /rest/v/search/feed and /rest/v/profile/feed (a user's own videos; both signed:
+`__NS_hxfalcon` + `caver=2`), POST /rest/v/photo/comment/list and /sublist (unsigned),
+POST /graphql (visionVideoDetail, visionProfile, visionProfileUserList). Every API call needs the logged-in cookie
 (`passToken`, what MC waits for after login) or gets `{"result":109,"error_msg":"请先登录"}`;
 a missing or wrong signature gets `{"result":50}`. There is no Kuaishou capture: the
 data are reshaped douyin samples (kuaishou_data.py), and these ASSUMPTIONS are KeyPick's:
 bad parameters answer `{"result":0,"error_msg":"参数错误: …"}`, an unknown photo or
-user answers a GraphQL `errors` list, and the captcha page below.
+user answers a GraphQL `errors` list (the profile feed: `{"result":0,"error_msg":"用户不存在"}`),
+and the captcha page below.
 
 All API answers depend on the JSON body, which the synchronous Replay.answer cannot
 read: they are `_BodyAnswer`s, computed when the app sends them. So faults cannot be
@@ -34,11 +35,14 @@ from keypick.sandbox.signing_pages import signing_page, verify_signature
 
 SEARCH, COMMENTS, SUB_COMMENTS, GRAPHQL = "/rest/v/search/feed", "/rest/v/photo/comment/list", \
     "/rest/v/photo/comment/sublist", "/graphql"  # fmt: skip
+PROFILE_FEED = "/rest/v/profile/feed"
 LOGIN_COOKIE = "passToken"
 LOGIN_REQUIRED: dict[str, Any] = {"result": 109, "error_msg": "请先登录"}
 SIGNATURE_REJECTED: dict[str, Any] = {"result": 50}
+UNKNOWN_USER: dict[str, Any] = {"result": 0, "error_msg": "用户不存在"}
 GRAPHQL_OPS = frozenset({"visionVideoDetail", "visionProfile", "visionProfileUserList"})
-_ENDPOINTS = {SEARCH: "search", COMMENTS: "comments", SUB_COMMENTS: "sub_comments", GRAPHQL: "graphql"}
+_ENDPOINTS = {SEARCH: "search", PROFILE_FEED: "profile_feed", COMMENTS: "comments", SUB_COMMENTS: "sub_comments",
+              GRAPHQL: "graphql"}  # fmt: skip
 Json = dict[str, Any]
 
 
@@ -104,10 +108,10 @@ class KuaishouReplay:
             return _error("the body is not JSON")
         if not isinstance(body, dict):
             return _error("the body must be a JSON object")
-        if endpoint == "search":
+        if endpoint in ("search", "profile_feed"):
             if request.query_params.get("caver") != "2" or not verify_signature("kuaishou", request, raw):
                 return SIGNATURE_REJECTED
-            return self._search(body, empty)
+            return self._search(body, empty) if endpoint == "search" else self._profile_feed(body, empty)
         if endpoint == "comments":
             return self._comments(body, empty)
         if endpoint == "sub_comments":
@@ -131,6 +135,20 @@ class KuaishouReplay:
         feeds = [] if empty else self.data.feeds(keyword, page)
         nxt = str(page + 1) if page < self.pages else "no_more"
         return {"result": 1, "feeds": feeds, "pcursor": nxt, "searchSessionId": sid}
+
+    def _profile_feed(self, body: Json, empty: bool) -> Json:
+        """A real user's own videos, 20 a page, paged by the opaque pcursor each answer gives out."""
+        user_id, pcursor = body.get("user_id"), body.get("pcursor")
+        if not isinstance(user_id, str) or not user_id or body.get("page") != "profile":
+            return _error('user_id is missing or page is not "profile"')
+        if profile(user_id) is None:
+            return UNKNOWN_USER
+        cursors = {"": 1, **{self.data.profile_cursor(user_id, p): p for p in range(2, self.pages + 1)}}
+        page = cursors.get(pcursor) if isinstance(pcursor, str) else None
+        if page is None:
+            return _error(f"pcursor {pcursor!r} was not given out for user {user_id}")
+        nxt = self.data.profile_cursor(user_id, page + 1) if page < self.pages else "no_more"
+        return {"result": 1, "feeds": [] if empty else self.data.profile_feeds(user_id, page), "pcursor": nxt}
 
     def _comments(self, body: Json, empty: bool) -> Json:
         photo_id, pcursor = body.get("photoId"), body.get("pcursor")

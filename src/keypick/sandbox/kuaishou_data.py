@@ -17,6 +17,8 @@ Kuaishou shapes of platforms.md §3.1/§3.3, but every value comes from a real i
   `commentCount`/`hasSubComments` from their real reply_comment_total; replies reuse the texts
   and authors of the other real comments (the capture has no replies).
 - Profiles: the real author objects (fan/follow/photo counts, gender 1/2 → M/F, signature).
+- A user's own videos (profile feed): the same real cards, cycled, each with that user as author and the
+  real desc as caption (no keyword tag); one opaque pcursor per page, like the comment cursors.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ COMMENT_PAGES = 3
 REPLIES_PER_PAGE = 10
 STEP_SECONDS = 45 * 60  # 100 videos span about 3 days
 MAX_REMEMBERED = 200_000
+PROFILE_KEY = "user:"  # the Origin "keyword" of a user's own videos
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 _GENDERS = {1: "M", 2: "F"}  # douyin's 1/2; Kuaishou writes "M"/"F" (platforms.md §3.3: "F" = female)
 Json = dict[str, Any]
@@ -96,6 +99,14 @@ class KuaishouData:
             items.insert(3, {"type": related["type"], "relatedWords": _related_words(related)})
         return items
 
+    def profile_feeds(self, user_id: str, page: int) -> list[Json]:
+        """Return one page of a real user's own videos (profile feed): 20, newest first, all by that user."""
+        return [self._feed(f"{PROFILE_KEY}{user_id}", page, slot) for slot in range(FEEDS_PER_PAGE)]
+
+    def profile_cursor(self, user_id: str, page: int) -> str:
+        """Return the opaque pcursor that leads to a page of a user's videos."""
+        return self._token("profile", user_id, page)
+
     def detail(self, photo_id: str) -> Json | None:
         """Return the full visionVideoDetail object of a video this run produced, else None."""
         origin = self._origins.get(photo_id)
@@ -114,12 +125,13 @@ class KuaishouData:
         cards = [card for card in _search_cards() if card.get("type") == 1]
         shift = stable_int(self.seed, "rotate", keyword, page) % len(cards)
         aweme = cards[(shift + slot) % len(cards)]["aweme_info"]
+        owner = _users().get(keyword.removeprefix(PROFILE_KEY)) if keyword.startswith(PROFILE_KEY) else None
         photo_id = ks_id(self.seed, "photo", keyword, page, slot)
         likes = scale_count(aweme["statistics"]["digg_count"], 0.5 + stable_fraction(self.seed, "likes", photo_id))
         video = aweme["video"]
         photo: Json = {
             "id": photo_id,
-            "caption": f"#{keyword} {aweme['desc']}",
+            "caption": aweme["desc"] if owner else f"#{keyword} {aweme['desc']}",
             "likeCount": display_count(likes),
             "realLikeCount": likes,
             "coverUrl": video["cover"]["url_list"][0],
@@ -131,7 +143,7 @@ class KuaishouData:
         hashtags = [t["hashtag_name"] for t in aweme.get("text_extra") or [] if t.get("hashtag_name")]
         return {
             "type": 1,
-            "author": _author(aweme["author"]),
+            "author": _author(owner or aweme["author"]),
             "photo": photo,
             "tags": [{"type": 1, "name": name} for name in hashtags],
         }

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from keypick.sandbox.kuaishou_data import KuaishouData
+from keypick.sandbox.kuaishou_data import KuaishouData, ks_id
 from tests.samples import load_sample
 
 ANCHOR = datetime(2026, 6, 1, 12, 0, tzinfo=timezone(timedelta(hours=8)))
@@ -32,6 +32,20 @@ def reshaped_search(keyword: str = KEYWORD, page: int = 1, *, data: KuaishouData
     data = data or sandbox_data()
     return {"result": 1, "feeds": data.feeds(keyword, page), "pcursor": str(page + 1),
             "searchSessionId": data.session_id(keyword)}  # fmt: skip
+
+
+def reshaped_profile_feed(
+    user_id: str, page: int = 1, *, pcursor: str = "next", data: KuaishouData | None = None
+) -> Json:
+    """A /rest/v/profile/feed answer (no capture: the search envelope, platforms.md §3.1): 20 reshaped videos."""
+    data = data or sandbox_data()
+    return {"result": 1, "feeds": data.profile_feeds(user_id, page), "pcursor": pcursor}
+
+
+def real_user_id(index: int = 0) -> tuple[str, Json]:
+    """The Kuaishou-style id of the real author of douyin aweme `index`, and that real author object."""
+    author = douyin_awemes()[index]["author"]
+    return ks_id("user", author["uid"]), author
 
 
 def douyin_awemes() -> list[Json]:

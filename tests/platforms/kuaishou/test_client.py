@@ -13,14 +13,22 @@ import httpx
 import pytest
 
 from keypick.browser.scripts import KS_FIND_REALM_JS
-from keypick.exceptions import ConfigError, DataFetchError
+from keypick.exceptions import ConfigError, DataFetchError, RateLimited
 from keypick.platforms.base import SearchOptions
 from keypick.platforms.kuaishou.constants import FALLBACK_USER_AGENT
 from keypick.platforms.kuaishou.parsers import parse_search_page
 from tests.platforms.kuaishou.mock_platform import BROWSER_UA, COOKIE, adapter_factory, ok_json
-from tests.platforms.kuaishou.payloads import FETCHED_AT, KEYWORD, reshaped_search, sandbox_data
+from tests.platforms.kuaishou.payloads import (
+    FETCHED_AT,
+    KEYWORD,
+    real_user_id,
+    reshaped_profile_feed,
+    reshaped_search,
+    sandbox_data,
+)
 
 SEARCH_URL = "https://www.kuaishou.com/rest/v/search/feed"
+PROFILE_URL = "https://www.kuaishou.com/rest/v/profile/feed"
 
 
 async def test_search_is_signed_by_the_page_and_sends_the_signed_bytes() -> None:
@@ -173,3 +181,45 @@ async def test_an_empty_signature_is_a_clear_error() -> None:
         with pytest.raises(DataFetchError, match="signer returned"):
             await adapter.search(KEYWORD, cursor=None, options=SearchOptions())
     assert recorder.requests == []
+
+
+async def test_author_posts_are_signed_by_the_page_and_follow_the_pcursor() -> None:
+    user_id, _ = real_user_id()
+    data = sandbox_data()
+    page1 = reshaped_profile_feed(user_id, 1, pcursor=data.profile_cursor(user_id, 2), data=data)
+    page2 = reshaped_profile_feed(user_id, 2, pcursor="no_more", data=data)
+    async with adapter_factory() as build:
+        adapter, recorder, signer = build(ok_json(page1), ok_json(page2))
+        first = await adapter.author_posts(user_id, cursor=None)
+        second = await adapter.author_posts(user_id, cursor=first.next_cursor)
+    assert len(first.posts) == 20 and {p.author_id for p in first.posts} == {user_id}
+    assert first.next_cursor == {"pcursor": page1["pcursor"]} and second.next_cursor is None
+    expected = [{"user_id": user_id, "pcursor": "", "page": "profile"},
+                {"user_id": user_id, "pcursor": page1["pcursor"], "page": "profile"}]  # fmt: skip
+    for index, (request, body) in enumerate(zip(recorder.requests, expected, strict=True), start=1):
+        assert request.method == "POST" and str(request.url).split("?")[0] == PROFILE_URL
+        assert request.url.query.decode() == f"__NS_hxfalcon=sig-{index}&caver=2"
+        assert request.content == json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        assert request.headers["cookie"] == COOKIE and request.headers["user-agent"] == BROWSER_UA
+    # One fresh signature per request, each of its own path and body.
+    assert [(c["arg"]["url"], c["arg"]["requestBody"]) for c in signer.signs] == [
+        ("/rest/v/profile/feed", body) for body in expected
+    ]
+
+
+async def test_author_posts_stop_on_a_pcursor_that_does_not_move() -> None:
+    user_id, _ = real_user_id()
+    async with adapter_factory() as build:
+        adapter, _, _ = build(ok_json(reshaped_profile_feed(user_id, pcursor="same")))
+        page = await adapter.author_posts(user_id, cursor={"pcursor": "same"})
+    assert len(page.posts) == 20 and page.next_cursor is None
+
+
+async def test_author_posts_rate_limit_is_retried_then_raised() -> None:
+    user_id, _ = real_user_id()
+    async with adapter_factory() as build:
+        adapter, recorder, signer = build(ok_json({"result": 2}), max_retries=2)
+        with pytest.raises(RateLimited) as caught:
+            await adapter.author_posts(user_id, cursor=None)
+    assert caught.value.endpoint == "creator_posts" and len(recorder.requests) == 3
+    assert len(signer.signs) == 1  # signed once per call, before PlatformHttp's retries (as search)

@@ -184,7 +184,7 @@ def test_profile_documented_counts_and_errors() -> None:
 
 
 def test_parse_kinds_through_the_registry() -> None:
-    assert set(registry.PARSE_KINDS["kuaishou"]) == {"search", "detail", "comments", "creator"}
+    assert set(registry.PARSE_KINDS["kuaishou"]) == {"search", "detail", "comments", "creator", "creator_posts"}
     posts = registry.parse_raw("kuaishou", "search", reshaped_search(), fetched_at=FETCHED_AT)
     assert len(posts) == 20
     (post,) = registry.parse_raw("kuaishou", "detail", documented_feed_item(), fetched_at=FETCHED_AT)

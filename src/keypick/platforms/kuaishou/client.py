@@ -27,7 +27,13 @@ from keypick.platforms.base import (
 from keypick.platforms.kuaishou import constants as c
 from keypick.platforms.kuaishou.constants import GraphQLOp
 from keypick.platforms.kuaishou.endpoints import ENDPOINTS, Endpoint
-from keypick.platforms.kuaishou.parsers import parse_comments_page, parse_detail, parse_profile, parse_search_page
+from keypick.platforms.kuaishou.parsers import (
+    parse_comments_page,
+    parse_detail,
+    parse_profile,
+    parse_profile_feed,
+    parse_search_page,
+)
 from keypick.platforms.kuaishou.signing import (
     FIND_REALM_SCRIPT,
     SIGN_SCRIPT,
@@ -35,6 +41,7 @@ from keypick.platforms.kuaishou.signing import (
     build_headers,
     compact_json,
     graphql_body,
+    profile_body,
     search_body,
     sign_arg,
     signed_params,
@@ -48,7 +55,7 @@ ADAPTER_INFO = AdapterInfo(
         comments=True,
         replies=True,
         author=True,
-        author_posts=False,
+        author_posts=True,
         native_sorts=(),
         native_time_filter=False,
         needs_account=True,
@@ -57,8 +64,9 @@ ADAPTER_INFO = AdapterInfo(
             "www.kuaishou.com web API with a logged-in cookie. Search is signed (__NS_hxfalcon) by the "
             "page's own $encode signer in headless Chromium (keypick[browser]); comments, replies, detail "
             "and profiles are unsigned. Search has no sort or time filter and is relevance-ordered. "
-            "Replies are paged through /comment/sublist for every comment with hasSubComments. No real "
-            "Kuaishou response was ever captured: parsers follow the documented field lists."
+            "Replies are paged through /comment/sublist for every comment with hasSubComments. Author posts "
+            "(mode creator, keywords are user ids) page /rest/v/profile/feed by pcursor, signed like search. "
+            "No real Kuaishou response was ever captured: parsers follow the documented field lists."
         ),
     ),
     page_size=c.PAGE_SIZE,
@@ -70,7 +78,7 @@ def _utcnow() -> datetime:
 
 
 class KuaishouAdapter(PlatformAdapter):
-    """The Kuaishou adapter: signed search, comments with replies, video detail, creator profiles."""
+    """The Kuaishou adapter: signed search and author feeds, comments with replies, video detail, creator profiles."""
 
     info = ADAPTER_INFO
 
@@ -93,6 +101,16 @@ class KuaishouAdapter(PlatformAdapter):
         if not result.end:
             next_cursor = {"pcursor": result.pcursor, "search_session_id": result.search_session_id or session_id}
         return SearchPage(posts=result.posts, next_cursor=next_cursor, skipped=result.skipped)
+
+    async def author_posts(self, author_id: str, *, cursor: Cursor | None) -> SearchPage:
+        """Return one page of a user's own videos (signed like search); the cursor is {"pcursor"} the last page gave."""
+        given = str((cursor or {}).get("pcursor") or "")
+        payload = await self._rest(ENDPOINTS["creator_posts"], profile_body(author_id, pcursor=given), "creator_posts")
+        result = parse_profile_feed(payload, fetched_at=self._clock())
+        # A pcursor that does not move would fetch the same page forever.
+        done = result.end or result.pcursor == given
+        return SearchPage(posts=result.posts, next_cursor=None if done else {"pcursor": result.pcursor},
+                          skipped=result.skipped)  # fmt: skip
 
     async def complete(self, post: Post) -> Post:
         """Return the post from visionVideoDetail when its card lacks the caption or the publish time."""

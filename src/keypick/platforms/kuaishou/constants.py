@@ -35,6 +35,8 @@ CAVER = "2"
 NO_MORE = "no_more"
 #: The `page` value of search bodies and of detail variables (the page the request claims to come from).
 SEARCH_PAGE_NAME = "search"
+#: The `page` value of profile-feed bodies (a user's own videos, platforms.md §3.1).
+PROFILE_PAGE_NAME = "profile"
 
 #: A desktop Chrome UA for the rare request made before the browser told us its own UA.
 FALLBACK_USER_AGENT = (

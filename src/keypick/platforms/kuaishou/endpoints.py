@@ -66,7 +66,8 @@ ENDPOINTS: dict[str, Endpoint] = {
             "POST",
             f"{BASE_URL}/rest/v/profile/feed",
             True,
-            '{user_id, pcursor, page:"profile"} → feeds[], pcursor; not wired into the adapter (author_posts=False)',
+            '?__NS_hxfalcon={sig}&caver=2; compact JSON {user_id, pcursor ("" first), page:"profile"} → result, '
+            'feeds[] (search feed items), pcursor ("no_more" or empty feeds end)',
         ),
     )
 }

@@ -83,13 +83,26 @@ def _pcursor(value: Any) -> str | None:
 
 def parse_search_page(payload: Any, *, fetched_at: datetime) -> SearchResult:
     """Return the posts of a /rest/v/search/feed answer; raise the mapped error on result != 1."""
-    if (error := constants.envelope_error(payload, endpoint="search")) is not None:
+    return _feed_page(payload, fetched_at=fetched_at, endpoint="search")
+
+
+def parse_profile_feed(payload: Any, *, fetched_at: datetime) -> SearchResult:
+    """Return one page of a user's own videos (/rest/v/profile/feed); raise the mapped error on result != 1.
+
+    NO CAPTURE of this endpoint exists: platforms.md §3.1 gives it the search envelope (`result`,
+    `feeds[]`, `pcursor`; "no_more" or empty feeds end) with the same feed items, read by the same code.
+    """
+    return _feed_page(payload, fetched_at=fetched_at, endpoint="creator_posts")
+
+
+def _feed_page(payload: Any, *, fetched_at: datetime, endpoint: str) -> SearchResult:
+    if (error := constants.envelope_error(payload, endpoint=endpoint)) is not None:
         raise error
     feeds = payload.get("feeds")
     if feeds is None and _pcursor(payload.get("pcursor")) is None:
         feeds = []  # the last page may come without feeds at all
     if not isinstance(feeds, list):
-        raise _fail("search", "expected feeds[] in the search answer")
+        raise _fail(endpoint, f"expected feeds[] in the {endpoint} answer")
     posts: dict[str, Post] = {}
     skipped = 0
     for item in feeds:
@@ -271,4 +284,5 @@ PARSE_KINDS: dict[str, Callable[[Any, datetime], list[Record]]] = {
     "detail": lambda p, at: [parse_detail(p, fetched_at=at)],
     "comments": lambda p, at: list[Record](parse_comments_page(p, post_id="", fetched_at=at).comments),
     "creator": lambda p, at: [parse_profile(p, fetched_at=at)],
+    "creator_posts": lambda p, at: list[Record](parse_profile_feed(p, fetched_at=at).posts),
 }

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from keypick.browser.scripts import KS_FIND_REALM_JS, KS_SIGN_JS
-from keypick.platforms.kuaishou.constants import BASE_URL, CAVER, GraphQLOp
+from keypick.platforms.kuaishou.constants import BASE_URL, CAVER, PROFILE_PAGE_NAME, SEARCH_PAGE_NAME, GraphQLOp
 from keypick.platforms.kuaishou.endpoints import QUERIES
 
 #: Init script that captures the page's signer as window.__ks_realm (a setter on Object.prototype.caver).
@@ -42,7 +42,12 @@ def signed_params(signature: str) -> dict[str, str]:
 
 def search_body(keyword: str, *, pcursor: str, search_session_id: str) -> dict[str, Any]:
     """Return the body of one search page (key order as the site sends it)."""
-    return {"keyword": keyword, "pcursor": pcursor, "page": "search", "searchSessionId": search_session_id}
+    return {"keyword": keyword, "pcursor": pcursor, "page": SEARCH_PAGE_NAME, "searchSessionId": search_session_id}
+
+
+def profile_body(user_id: str, *, pcursor: str) -> dict[str, Any]:
+    """Return the body of one page of a user's own videos ("" is the first pcursor)."""
+    return {"user_id": user_id, "pcursor": pcursor, "page": PROFILE_PAGE_NAME}
 
 
 def graphql_body(op: GraphQLOp, variables: dict[str, Any]) -> dict[str, Any]:
