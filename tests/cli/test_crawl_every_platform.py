@@ -7,6 +7,7 @@ sign through a real headless Chromium.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from pathlib import Path
@@ -17,6 +18,7 @@ from typer.testing import CliRunner
 
 from keypick.cli.main import app
 from keypick.enums import Platform
+from keypick.platforms import registry
 from tests.browser.chromium import require_chromium
 
 runner = CliRunner()
@@ -81,5 +83,9 @@ def test_creator_and_type_options(sandbox: Any, tmp_path: Path, monkeypatch: pyt
     assert len(notes) == 3 and {n["platform_data"]["note_type"] for n in notes} == {"video"}
     refused = runner.invoke(app, ["crawl", "wb", "咖啡", "--type", "video"])
     assert refused.exit_code == 2 and "content_type" in refused.output
+    # A platform without author-posts support refuses --creator (patched: whichever platforms support it).
+    info = registry.INFOS[Platform.TIEBA]
+    refusing = dataclasses.replace(info, capabilities=dataclasses.replace(info.capabilities, author_posts=False))
+    monkeypatch.setitem(registry.INFOS, Platform.TIEBA, refusing)
     refused = runner.invoke(app, ["crawl", "tieba", "123", "--creator"])
     assert refused.exit_code == 2 and "mode" in refused.output

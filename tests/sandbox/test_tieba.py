@@ -297,3 +297,67 @@ async def test_malformed_page_pc_is_an_empty_body(client: httpx.AsyncClient) -> 
     form = sign_params({"pn": 1, "kz": tid, "tbs": await tbs(client)})
     response = await client.post(PB, content=urlencode(form), headers=FORM)
     assert response.status_code == 200 and response.content == b""
+
+
+# -- a user's own threads (/c/u/feed/myThread) ----------------------------------------------------------
+
+MY_THREAD = f"{T}/c/u/feed/myThread"
+
+
+def my_thread_params(portrait: str, pn: int = 1, **changes: Any) -> dict[str, str]:
+    """The signed query the adapter sends for one page of a user's threads."""
+    return sign_params({"pn": pn, "rn": 20, "portrait": portrait, "type": 1, "un": ""} | changes)
+
+
+async def test_my_thread_pages_a_real_users_threads(client: httpx.AsyncClient) -> None:
+    user = (await search(client, "咖啡"))[0]["user"]
+    pages = [(await client.get(MY_THREAD, params=my_thread_params(user["portrait"], pn))).json() for pn in range(1, 7)]
+    assert all(p["error_code"] == 0 for p in pages)
+    assert [p["data"]["has_more"] for p in pages] == [1, 1, 1, 1, 0, 0]
+    assert [len(p["data"]["list"]) for p in pages] == [20, 20, 20, 20, 20, 0]
+    infos = [item["thread_info"] for p in pages for item in p["data"]["list"]]
+    assert len({i["tid"] for i in infos}) == 100 and all(i["id"] == i["tid"] for i in infos)
+    assert {i["title"] for i in infos} == REAL_TITLES
+    times = [i["create_time"] for i in infos]
+    assert times == sorted(times, reverse=True) and times[0] <= ANCHOR.timestamp()
+    # Each listed thread's page names the user as the first floor's author, with the real text only.
+    detail = await page_pc(client, infos[0]["tid"])
+    authors = {u["id"]: u for u in detail["user_list"]}
+    assert authors[detail["first_floor"]["author_id"]]["portrait"] == user["portrait"]
+    assert detail["thread"]["reply_num"] == infos[0]["reply_num"]
+    assert detail["first_floor"]["content"][0]["text"] in {p.text for p in real_posts()}
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "needle"),
+    [
+        ({"portrait": "tb.1.nobody"}, 4, "用户不存在"),
+        ({"type": 2}, 220034, "type=1"),
+        ({"rn": 99}, 220034, "rn in 1..50"),
+        ({"pn": 0}, 220034, "pn >= 1"),
+    ],
+)
+async def test_my_thread_checks(client: httpx.AsyncClient, change: dict[str, Any], code: int, needle: str) -> None:
+    portrait = (await search(client, "咖啡"))[0]["user"]["portrait"]
+    params = sign_params({"pn": 1, "rn": 20, "portrait": portrait, "type": 1, "un": ""} | change)
+    payload = (await client.get(MY_THREAD, params=params)).json()
+    assert payload["error_code"] == code and needle in payload["error_msg"]
+    unsigned = {k: v for k, v in my_thread_params(portrait).items() if k != "sign"}
+    assert (await client.get(MY_THREAD, params=unsigned)).json()["error_msg"] == "sign error"
+
+
+@pytest.mark.parametrize(
+    ("fault", "check"),
+    [
+        ("business_error", lambda r: r.json() == {"error_code": 20003, "error_msg": "服务暂时不可用，请稍后再试"}),
+        ("verification", lambda r: r.status_code == 302 and "wappass.baidu.com" in r.headers["location"]),
+        ("empty_page", lambda r: r.json()["data"] == {"list": [], "has_more": 1}),
+        ("http_403", lambda r: r.status_code == 403),
+    ],
+)
+async def test_my_thread_faults(client: httpx.AsyncClient, fault: str, check: Any) -> None:
+    portrait = (await search(client, "咖啡"))[0]["user"]["portrait"]
+    assert (await client.post("/_sandbox/faults", content=json.dumps([f"{fault}@path=/c/u/feed"]))).status_code == 200
+    assert check(await client.get(MY_THREAD, params=my_thread_params(portrait)))
+    log = (await client.get("/_sandbox/requests")).json()["requests"]
+    assert log[-1]["path"] == MY_THREAD and log[-1]["faults"] and log[-1]["params"]["portrait"] == portrait

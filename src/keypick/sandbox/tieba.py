@@ -2,9 +2,10 @@
 
 Endpoints: the tbs token (GET /c/s/pc/sync), search (GET /mo/q/search/multsearch), thread
 detail and replies (POST /c/f/pb/page_pc, form body), 楼中楼 (GET /p/comment, HTML), the
-profile (GET /c/u/pc/homeSidebarRight) and the older HTML search page (GET /f/search/res,
-the one real capture, replayed varied). Signed calls must carry subapp_type=pc,
-_client_type=20 and the right md5 `sign`; page_pc also the tbs that sync gave out.
+profile (GET /c/u/pc/homeSidebarRight), a user's threads (GET /c/u/feed/myThread, tieba_threads.py)
+and the older HTML search page (GET /f/search/res, the one real capture, replayed varied). Signed
+calls must carry subapp_type=pc, _client_type=20 and the right md5 `sign`; page_pc also the tbs that
+sync gave out.
 
 ASSUMED answers (no capture): a rejected request is HTTP 200 {"error_code": 220034,
 "error_msg": what failed} ("sign error", "tbs error", "参数错误: ..."); an unknown thread or
@@ -30,6 +31,7 @@ from starlette.types import Receive, Scope, Send
 from keypick.sandbox.faults import FaultSpec
 from keypick.sandbox.replay import Call, html_response, json_response
 from keypick.sandbox.tieba_data import FLOORS_PER_PAGE, HOST, SUB_PER_PAGE, Thread, TiebaData, html_entry
+from keypick.sandbox.tieba_threads import USER_KEY, my_threads
 from keypick.sandbox.vary import stable_int
 
 SIGN_SECRET = "36770b1f34c9bbf2e7d1a99d2b82fa9e"  # the PC site's public md5 salt (platforms.md §6.1)
@@ -41,7 +43,8 @@ HTML_PAGE_SIZE = 10  # the real result page lists 10 threads
 Json = dict[str, Any]
 _ROUTES = {("GET", "/c/s/pc/sync"): "sync", ("GET", "/mo/q/search/multsearch"): "search",
            ("POST", "/c/f/pb/page_pc"): "thread", ("GET", "/p/comment"): "sub_replies",
-           ("GET", "/c/u/pc/homeSidebarRight"): "creator", ("GET", "/f/search/res"): "search_html"}  # fmt: skip
+           ("GET", "/c/u/pc/homeSidebarRight"): "creator", ("GET", "/f/search/res"): "search_html",
+           ("GET", "/c/u/feed/myThread"): "creator_threads"}  # fmt: skip
 
 
 def _md5_sign(params: Mapping[str, str]) -> str:
@@ -90,6 +93,9 @@ class TiebaReplay:
         if endpoint in ("search", "search_html"):
             keyword = params.get("word" if endpoint == "search" else "qw")
             return Call(endpoint, keyword=keyword, page=_int(params.get("pn"), 1) or 1)
+        if endpoint == "creator_threads":
+            page = _int(params.get("pn"), 1) or 1
+            return Call(endpoint, keyword=f"{USER_KEY}{params.get('portrait', '')}", page=page)
         if endpoint == "sub_replies":
             return Call(
                 endpoint, keyword=self.data.keyword_of(params.get("tid", "")), page=_int(params.get("pn"), 1) or 1
@@ -112,6 +118,8 @@ class TiebaReplay:
             return json_response({"error_code": 0, "error_msg": "", "data": {"anti": {"tbs": self._tbs(request)}}})
         if call.endpoint == "search":
             return json_response(self._search(params, empty))
+        if call.endpoint == "creator_threads":
+            return json_response(my_threads(self.data, params, pages=self.pages, empty=empty))
         return json_response(self._creator(params, empty))
 
     def business_error(self, fault: FaultSpec) -> Response:
@@ -165,7 +173,7 @@ class TiebaReplay:
         return {"error_code": 0, "error_msg": "success", "data": {"card_list": cards}}
 
     def _card(self, thread: Thread) -> Json:
-        author = self.data.user(thread.real.author)
+        author = self.data.user(thread.author)
         user = {"id": author["id"], "portrait": author["portrait"], "show_nickname": author["name_show"],
                 "user_name": author["name"]}  # fmt: skip
         text = thread.full_text()
@@ -192,12 +200,12 @@ class TiebaReplay:
         if pn is None or pn > total:
             return _reject(f"参数错误: pn must be in 1..{total}")
         real, first_pid = thread.real, thread.first_pid
-        names = {real.author, *(f.author for f in floors)}
+        names = {thread.author, *(f.author for f in floors)}
         shown = [] if empty else floors[(pn - 1) * FLOORS_PER_PAGE : pn * FLOORS_PER_PAGE]
         posts = [{"id": int(f.pid), "author_id": self.data.user(f.author)["id"], "time": int(f.when.timestamp()),
                   "content": [{"type": 0, "text": f.text}], "sub_post_number": f.sub_count, "floor": f.number}
                  for f in shown]  # fmt: skip
-        first = {"id": int(first_pid), "author_id": self.data.user(real.author)["id"],
+        first = {"id": int(first_pid), "author_id": self.data.user(thread.author)["id"],
                  "time": int(thread.created.timestamp()),
                  "content": [{"type": 0, "text": thread.full_text()}]}  # fmt: skip
         if pn == 1 and not empty:  # page 1 repeats the first floor as floor 1 (assumption, see module doc)

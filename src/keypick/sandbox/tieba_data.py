@@ -3,7 +3,8 @@
 Every thread is one of the 10 REAL posts of samples/tieba/search_result-1.html (its title, text,
 forum and forum id, author name, GBK `un=` link) with a new tid, the keyword woven into its
 text and a time anchored on `anchor`, newest first across a keyword's pages (45 minutes apart).
-Reply floors and 楼中楼 reuse the real sentences and author names of the same sample.
+Reply floors and 楼中楼 reuse the real sentences and author names of the same sample. A user's own
+threads (myThread) are the same real posts, cycled, each with that user as author and its real text.
 
 No Tieba JSON and no 楼中楼 page was ever captured: the envelopes (multsearch card_list,
 page_pc, homeSidebarRight) are built from the platforms.md §6 field lists, and the numbers no
@@ -60,6 +61,12 @@ class Thread:
     real: RealPost
     created: datetime
     keyword: str | None = None
+    owner: str | None = None  # set on a user's own threads: that user wrote them all
+
+    @property
+    def author(self) -> str:
+        """The name of the thread's author: the owner of a user's list, else the real post's author."""
+        return self.owner or self.real.author
 
     @property
     def first_pid(self) -> str:
@@ -67,8 +74,8 @@ class Thread:
         return self.real.pid if self.keyword is None else derive_digits(self.real.pid, "first", self.tid)
 
     def full_text(self) -> str:
-        """The first floor's text: the keyword, then the real post's text."""
-        return f"{self.keyword}：{self.real.text}" if self.keyword else self.real.text
+        """The first floor's text: a search keyword, then the real post's text (a user's threads: the real text)."""
+        return f"{self.keyword}：{self.real.text}" if self.keyword and not self.owner else self.real.text
 
 
 @dataclass(frozen=True)
@@ -147,14 +154,17 @@ class TiebaData:
         thread = self._threads.get(tid)
         return thread.keyword if thread else None
 
-    def thread(self, keyword: str, position: int) -> Thread:
-        """Return (and remember) the thread at a 0-based position of a keyword's results, newest first."""
+    def thread(self, keyword: str, position: int, *, owner: str | None = None) -> Thread:
+        """Return (and remember) the thread at a 0-based position of a keyword's results, newest first.
+
+        With `owner` (a real author name) the keyword names that user's own list and every thread is theirs.
+        """
         shift = stable_int(self.seed, "rotate", keyword) % 10
         real = real_posts()[(shift + position) % len(real_posts())]
         tid = derive_digits(real.tid, self.seed, "thread", keyword, position)
         jitter = stable_int(self.seed, "jitter", keyword, position) % STEP_SECONDS
         created = self.anchor - timedelta(seconds=position * STEP_SECONDS + jitter)
-        thread = Thread(tid=tid, real=real, created=created, keyword=keyword)
+        thread = Thread(tid=tid, real=real, created=created, keyword=keyword, owner=owner)
         self._threads[tid] = thread
         self._threads.move_to_end(tid)
         if len(self._threads) > MAX_REMEMBERED:

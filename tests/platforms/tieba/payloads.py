@@ -113,3 +113,12 @@ def homesidebar(**changes: Any) -> dict[str, Any]:
 def sync(tbs: str = "2f5e9a1c7d3b4e60" + "1722902400") -> dict[str, Any]:
     """A /c/s/pc/sync answer with its data.anti.tbs."""
     return {"error_code": 0, "error_msg": "", "data": {"anti": {"tbs": tbs}}}
+
+
+def my_thread(*infos: dict[str, Any], has_more: Any = 1) -> dict[str, Any]:
+    """A /c/u/feed/myThread answer (no capture: the platforms.md §6.2 field list) holding these thread_infos."""
+    return {
+        "error_code": 0,
+        "error_msg": "",
+        "data": {"list": [{"thread_info": i} for i in infos], "has_more": has_more},
+    }

@@ -28,6 +28,7 @@ from tests.platforms.tieba.payloads import (
     lzl_item,
     lzl_page,
     multsearch,
+    my_thread,
     page_pc,
     sync,
     thread_card,
@@ -237,6 +238,27 @@ async def test_author_ids_of_replies_fit_the_profile_call(make_adapter: MakeAdap
     assert rec.params()["portrait"] == OTHER_PORTRAIT == author.author_id
 
 
+async def test_author_posts_request_paging_and_completion(make_adapter: MakeAdapter) -> None:
+    info = {"tid": int(TID), "title": "【武汉交互空间吧】富士康10亿加码", "reply_num": 12, "create_time": 1722847500}
+    adapter, rec = make_adapter(ok_json(my_thread(info)), ok_json(my_thread(info | {"tid": 1}, has_more=0)),
+                                ok_json(sync()), ok_json(page_pc()))  # fmt: skip
+    link = f"https://tieba.baidu.com/home/main?id={PORTRAIT}&fr=index"
+    first = await adapter.author_posts(link, cursor=None)
+    assert rec.last.url.path == "/c/u/feed/myThread"
+    params = rec.params()
+    assert {k: params[k] for k in ("pn", "rn", "portrait", "type", "un")} == {
+        "pn": "1", "rn": "20", "portrait": PORTRAIT, "type": "1", "un": ""}  # fmt: skip
+    assert_signed(params)
+    assert rec.last.headers["referer"] == f"https://tieba.baidu.com/home/main?id={PORTRAIT}"
+    assert first.next_cursor == {"pn": 2} and [p.id for p in first.posts] == [TID]
+    assert first.posts[0].author_id == PORTRAIT and first.posts[0].title == "富士康10亿加码"
+    last = await adapter.author_posts(PORTRAIT, cursor=first.next_cursor)
+    assert rec.params()["pn"] == "2" and last.next_cursor is None
+    # A listed thread is completed from page_pc, as a search card is.
+    full = await adapter.complete(first.posts[0])
+    assert rec.paths()[-1] == "/c/f/pb/page_pc" and full.content and "content_is_snippet" not in full.platform_data
+
+
 # -- static facts --------------------------------------------------------------------------------------
 
 
@@ -244,7 +266,7 @@ def test_adapter_info() -> None:
     assert TiebaAdapter.info is ADAPTER_INFO
     assert ADAPTER_INFO.platform is Platform.TIEBA and ADAPTER_INFO.page_size == 20
     caps = ADAPTER_INFO.capabilities
-    assert (caps.search, caps.detail, caps.comments, caps.replies, caps.author) == (True,) * 5
-    assert (caps.author_posts, caps.native_time_filter, caps.needs_account, caps.needs_browser) == (False,) * 4
+    assert (caps.search, caps.detail, caps.comments, caps.replies, caps.author, caps.author_posts) == (True,) * 6
+    assert (caps.native_time_filter, caps.needs_account, caps.needs_browser) == (False,) * 3
     assert caps.native_sorts == ("recent→st=1 time desc", "default→st=2 relevance")
-    assert "BDUSS" in caps.notes
+    assert "BDUSS" in caps.notes and "myThread" in caps.notes

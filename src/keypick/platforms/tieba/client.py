@@ -25,7 +25,8 @@ from keypick.platforms.base import (
     SearchPage,
 )
 from keypick.platforms.tieba import constants as c
-from keypick.platforms.tieba.endpoints import ENDPOINTS, thread_url
+from keypick.platforms.tieba.creator import parse_user_threads
+from keypick.platforms.tieba.endpoints import ENDPOINTS, clean_portrait, profile_url, thread_url
 from keypick.platforms.tieba.parsers import (
     parse_creator,
     parse_reply_page,
@@ -44,7 +45,7 @@ ADAPTER_INFO = AdapterInfo(
         comments=True,
         replies=True,
         author=True,
-        author_posts=False,
+        author_posts=True,
         native_sorts=("recent→st=1 time desc", "default→st=2 relevance"),
         native_time_filter=False,
         needs_account=False,
@@ -55,7 +56,9 @@ ADAPTER_INFO = AdapterInfo(
             "Sent over plain HTTP (MediaCrawler sends it from inside a browser page): a 百度安全验证 "
             "answer stops the keyword with verification_required. Each thread costs one page_pc "
             "request (full first floor, forum, reply count), reused as its first reply page. "
-            "Replies have no like counts; 楼中楼 come from the /p/comment HTML page, 10 a page. "
+            "Replies have no like counts; 楼中楼 come from the /p/comment HTML page, 10 a page. Author posts "
+            "(mode creator, keywords are portraits or /home/main?id= links) page /c/u/feed/myThread, each "
+            "thread completed from page_pc. "
             "No JSON answer was ever captured: shapes follow platforms.md field lists."
         ),
     ),
@@ -73,7 +76,7 @@ def _utcnow() -> datetime:
 
 
 class TiebaAdapter(PlatformAdapter):
-    """The Tieba adapter: search, thread detail, replies with 楼中楼, author profiles."""
+    """The Tieba adapter: search, a user's threads, thread detail, replies with 楼中楼, author profiles."""
 
     info = ADAPTER_INFO
 
@@ -155,6 +158,16 @@ class TiebaAdapter(PlatformAdapter):
             found = result.comments
         more = bool(queue) or next_pn is not None
         return CommentPage(comments=found, next_cursor={"pn": next_pn, "fid": fid, "queue": queue} if more else None)
+
+    async def author_posts(self, author_id: str, *, cursor: Cursor | None) -> SearchPage:
+        """Return one page of a user's threads (myThread), each completed from page_pc later; cursor {"pn": N}."""
+        portrait = clean_portrait(author_id) or author_id
+        pn = int((cursor or {}).get("pn", 1))
+        params = {"pn": pn, "rn": c.PAGE_SIZE, "portrait": portrait, "type": 1, "un": ""}
+        payload = await self._request("creator_threads", params=params, referer=profile_url(portrait))
+        result = parse_user_threads(payload, fetched_at=self._clock(), portrait=portrait)
+        return SearchPage(posts=result.posts, next_cursor=None if result.end else {"pn": pn + 1},
+                          skipped=result.skipped)  # fmt: skip
 
     async def author(self, author_id: str) -> Author:
         """Return the profile of a user portrait (the author_id of Tieba posts and replies)."""

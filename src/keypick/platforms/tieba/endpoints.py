@@ -55,7 +55,8 @@ ENDPOINTS: dict[str, Endpoint] = {
         ),
         Endpoint(
             "creator_threads", "GET", f"{BASE_URL}/c/u/feed/myThread", True, "json",
-            "pn, rn=20, portrait, type=1, un='' → data.list[].thread_info, data.has_more (not wired yet)",
+            "pn, rn=20, portrait, type=1, un='' → data.list[].thread_info (tid/id, title, ...), data.has_more; "
+            "each thread is completed from page_pc",
         ),
         Endpoint(
             "forum_threads", "POST", f"{BASE_URL}/c/f/frs/page_pc", True, "json",
@@ -81,8 +82,10 @@ def profile_url(portrait: str) -> str:
 
 
 def clean_portrait(value: object) -> str | None:
-    """Return a portrait id without its "?t=..." cache-buster; None when empty."""
+    """Return a portrait id without its "?t=..." cache-buster, also out of a /home/main?id= link; None when empty."""
     text = str(value or "").strip()
+    if "/home/main" in text:  # a profile link (§6.2: the creator URL …/home/main?id=<portrait>)
+        text = link_query(text).get("id", "")
     return text.split("?", 1)[0] or None
 
 

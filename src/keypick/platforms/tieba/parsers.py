@@ -75,7 +75,7 @@ def parse_user(user: dict[str, Any], *, portrait: str | None = None) -> Author |
     )  # fmt: skip
 
 
-def _post(
+def thread_post(
     tid: str, *, title: str, content: str, author: Author | None, published: datetime | None, fetched_at: datetime,
     extra: dict[str, Any], comments: int | None = None, raw: dict[str, Any] | None = None,
 ) -> Post:  # fmt: skip
@@ -134,8 +134,9 @@ def _search_card(card: Any, *, fetched_at: datetime) -> Post | None:
     title, content = clean_title(data.get("title"), forum), strip_html(data.get("content"))
     published = tieba_time(data.get("time") or data.get("create_time"), now=fetched_at)
     extra = {**ep.forum_fields(forum, data.get("forum_id")), "content_is_snippet": True}
-    return _post(tid, title=title, content=content, author=parse_user(_dict(data.get("user"))), published=published,
-                 fetched_at=fetched_at, extra=extra, comments=parse_count(data.get("post_num")), raw=data)  # fmt: skip
+    author = parse_user(_dict(data.get("user")))
+    return thread_post(tid, title=title, content=content, author=author, published=published, fetched_at=fetched_at,
+                       extra=extra, comments=parse_count(data.get("post_num")), raw=data)  # fmt: skip
 
 
 def parse_search_html(html: str, *, fetched_at: datetime) -> SearchResult:
@@ -169,8 +170,8 @@ def _html_entry(entry: Tag, *, fetched_at: datetime) -> Post | None:
     extra = {**ep.forum_fields(forum, fid), "pid": ep.link_query(href).get("pid"), "user_name": query.get("un"),
              "content_is_snippet": True}  # fmt: skip
     published = tieba_time(squash(date.get_text()), now=fetched_at) if date else None
-    post = _post(tid, title=title, content=content, author=author, published=published, fetched_at=fetched_at,
-                 extra=extra)  # fmt: skip
+    post = thread_post(tid, title=title, content=content, author=author, published=published, fetched_at=fetched_at,
+                       extra=extra)  # fmt: skip
     return post if author else post.model_copy(update={"author": name})
 
 
@@ -205,8 +206,8 @@ def parse_thread_page(payload: Any, *, fetched_at: datetime) -> Post:
     extra: dict[str, Any] = {**ep.forum_fields(forum_name, forum.get("id")), "first_floor_id": _id(first.get("id"))}
     extra["total_page"] = parse_count(_dict(body.get("page")).get("total_page"))
     published = tieba_time(first.get("time") or thread.get("create_time"), now=fetched_at)
-    return _post(tid, title=title, content=content, author=author, published=published, fetched_at=fetched_at,
-                 extra=extra, comments=parse_count(thread.get("reply_num")), raw=thread)  # fmt: skip
+    return thread_post(tid, title=title, content=content, author=author, published=published, fetched_at=fetched_at,
+                       extra=extra, comments=parse_count(thread.get("reply_num")), raw=thread)  # fmt: skip
 
 
 def parse_reply_page(payload: Any, *, post_id: str, fetched_at: datetime) -> ReplyPage:
