@@ -3,9 +3,14 @@ through the same engine, filters and tables as a search, on SQLite and PostgreSQ
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import httpx
+import pytest
+
+from keypick.enums import Platform
+from keypick.platforms import registry
 
 #: The owner of the real user-timeline capture (anonymised id, see samples/SOURCES.md).
 UID = "1331994986"
@@ -52,12 +57,17 @@ async def test_creator_mode_ends_with_the_timeline_and_applies_filters(api: Any,
         assert unit["new_items"] > 0
 
 
-async def test_creator_mode_errors(api: Any, sandbox: Any) -> None:
+async def test_creator_mode_errors(api: Any, sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A platform without author-posts support is refused (patched: whichever platforms support it).
+    info = registry.INFOS[Platform.XIAOHONGSHU]
+    refusing = dataclasses.replace(info, capabilities=dataclasses.replace(info.capabilities, author_posts=False))
+    monkeypatch.setitem(registry.INFOS, Platform.XIAOHONGSHU, refusing)
     async with api(sandbox_url=sandbox.url) as client:
         refused = await client.http.post("/api/crawl/", json={"platform": "xhs", "mode": "creator",
                                                                "keywords": ["5f0c0a"]})  # fmt: skip
         assert refused.status_code == 422
-        assert "mode" in refused.json()["error"]["message"] and "weibo can" in refused.json()["error"]["message"]
+        message = refused.json()["error"]["message"]
+        assert "mode" in message and "xiaohongshu cannot" in message and "weibo, zhihu can" in message
         unknown = await client.http.post("/api/crawl/", json={"platform": "weibo", "mode": "creator",
                                                                "keywords": ["1000000001"]})  # fmt: skip
         status = await client.wait_status(unknown.json()["task_id"])

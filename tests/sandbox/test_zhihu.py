@@ -278,3 +278,75 @@ async def test_empty_page_fault_empties_the_data(client: httpx.AsyncClient) -> N
 async def test_health_lists_both_hosts(client: httpx.AsyncClient) -> None:
     platforms = (await client.get("/_sandbox/health")).json()["platforms"]
     assert {"www.zhihu.com", "zhuanlan.zhihu.com"} <= set(platforms)
+
+
+# -- an author's answers (/api/v4/members/{t}/answers) ---------------------------------------------------
+
+INCLUDE = "data[*].content,excerpt,voteup_count,comment_count,favlists_count,created_time,updated_time,question,author"
+
+
+def members_path(token: str) -> str:
+    """The sandbox path of an author's answer list."""
+    return f"{WWW}/api/v4/members/{token}/answers"
+
+
+def member_params(offset: int = 0, **changes: Any) -> dict[str, Any]:
+    """The query the adapter sends for one page of an author's answers."""
+    return {"include": INCLUDE, "offset": offset, "limit": 20, "order_by": "created"} | changes
+
+
+async def test_member_answers_page_a_real_authors_answers(client: httpx.AsyncClient) -> None:
+    author = _contents(await _search(client, "咖啡"))[0]["author"]
+    pages, offset = [], 0
+    while True:
+        response = await signed_get(client, members_path(author["url_token"]), member_params(offset))
+        assert response.status_code == 200, response.text
+        pages.append(response.json())
+        if pages[-1]["paging"]["is_end"]:
+            break
+        offset = int(str(httpx.URL(pages[-1]["paging"]["next"]).params["offset"]))
+    assert len(pages) == 5 and all(len(p["data"]) == 20 for p in pages)
+    answers = [a for p in pages for a in p["data"]]
+    assert len({a["id"] for a in answers}) == 100 and {a["type"] for a in answers} == {"answer"}
+    assert all(a["author"] == author for a in answers)  # the requested author wrote them all
+    real = {i["object"]["question"]["name"] for i in json.loads(load_text("zhihu", "search_v3-1.json"))["data"]
+            if i.get("object", {}).get("type") == "answer"}  # fmt: skip
+    assert {a["question"]["name"] for a in answers} == {re.sub(r"</?em>", "", n) for n in real}
+    assert not any("<em>" in a.get("excerpt", "") or "咖啡" in a.get("content", "") for a in answers)
+    times = [a["created_time"] for a in answers]
+    assert times == sorted(times, reverse=True) and times[0] <= ANCHOR.timestamp()
+    assert [sum("content" not in a for a in p["data"]) for p in pages] == [1] * 5  # one cut answer a page
+    # The cut answer's page holds its full text, as for a search card.
+    cut = next(a for a in answers if "content" not in a)
+    page = await client.get(f"{WWW}/question/{cut['question']['id']}/answer/{cut['id']}")
+    assert parse_detail_html(page.text, fetched_at=ANCHOR, content_id=cut["id"]).content
+    # The 32-hex id names the same member as the url_token.
+    by_id = await signed_get(client, members_path(author["id"]), member_params())
+    assert by_id.json()["data"] == pages[0]["data"]
+
+
+async def test_member_answers_checks(client: httpx.AsyncClient) -> None:
+    token = _contents(await _search(client, "咖啡"))[0]["author"]["url_token"]
+    unknown = await signed_get(client, members_path("nobody-here"), member_params())
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == 404
+    for changes in ({"offset": 7}, {"limit": 10}, {"order_by": "hot"}):
+        bad = await signed_get(client, members_path(token), member_params(**changes))
+        assert bad.status_code == 400 and bad.json()["error"]["code"] == 100
+    bare = await signed_get(client, members_path(token), member_params(include="data[*].voteup_count"))
+    assert bare.status_code == 200 and not any("content" in a for a in bare.json()["data"])
+    unsigned = await signed_get(client, members_path(token), member_params(), d_c0=None)
+    assert unsigned.status_code == 403 and unsigned.json()["error"]["code"] == 10003
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "code"), [("business_error:40362", 403, 40362), ("login_expired", 401, 101)]
+)
+async def test_member_answers_faults(client: httpx.AsyncClient, fault: str, status: int, code: int) -> None:
+    author = _contents(await _search(client, "咖啡"))[0]["author"]
+    assert (await client.post("/_sandbox/faults", json=[f"{fault}@path=/api/v4/members"])).status_code == 200
+    response = await signed_get(client, members_path(author["url_token"]), member_params())
+    assert response.status_code == status and response.json()["error"]["code"] == code
+    await client.post("/_sandbox/faults", json=[f"empty_page@keyword=member:{author['id']},page=2"])
+    first = await signed_get(client, members_path(author["url_token"]), member_params())
+    second = await signed_get(client, members_path(author["url_token"]), member_params(20))
+    assert len(first.json()["data"]) == 20 and second.json()["data"] == []

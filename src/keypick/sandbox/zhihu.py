@@ -2,8 +2,9 @@
 
 www.zhihu.com serves its home and search pages (the sandbox signing page, whose fetch hook adds
 x-zse-96 from path, query and d_c0 cookie as the real page's script does), search_v3 (time_interval
-applied; sort and vertical checked, order stays newest first), comment_v5 roots and children, answer
-and profile pages; zhuanlan.zhihu.com its home page and article pages. Data: zhihu_data.py.
+applied; sort and vertical checked, order stays newest first), comment_v5 roots and children, an author's
+answers (zhihu_members.py), answer and profile pages; zhuanlan.zhihu.com its home page and article pages.
+Data: zhihu_data.py; Zhihu's error answers: zhihu_errors.py.
 
 Bad requests, answered as observed in issues (assumed shapes, no capture): a missing or wrong x-zse-96
 gets HTTP 403 {"error":{"code":10003,"message":"请求参数异常，请升级客户端后重试"}}; no x-api-version or
@@ -21,7 +22,6 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
-from keypick.sandbox.faults import FaultSpec
 from keypick.sandbox.replay import Call, html_response, json_response
 from keypick.sandbox.samples import load_json
 from keypick.sandbox.signing_pages import signing_page, verify_signature
@@ -35,6 +35,8 @@ from keypick.sandbox.zhihu_data import (
     shared_data,
     users,
 )
+from keypick.sandbox.zhihu_errors import BUSINESS, NOT_FOUND, SIGNATURE_ERROR, ZhihuFaults, bad_request
+from keypick.sandbox.zhihu_members import MEMBER_RE, member_answers, member_key
 from keypick.sandbox.zhihu_pages import not_found_page, state_page
 
 API_VERSION = "3.0.91"
@@ -42,18 +44,6 @@ INTERVAL_DAYS = {"": None, "a_day": 1, "a_week": 7, "a_month": 30, "three_months
                  "a_year": 365}  # fmt: skip
 SORTS = frozenset({"", "upvoted_count", "created_time"})
 VERTICALS = frozenset({"", "answer", "article", "zvideo"})
-SIGNATURE_ERROR: dict[str, Any] = {"error": {"code": 10003, "message": "请求参数异常，请升级客户端后重试"}}
-#: Zhihu's "not found" wording: "you seem to have reached a wasteland where no knowledge exists".
-NOT_FOUND: dict[str, Any] = {"error": {"code": 404, "message": "你似乎来到了没有知识存在的荒原"}}
-#: Business errors by code: (HTTP status, message); 40362/100/101 wordings from MC issues #435/#517.
-BUSINESS: dict[int, tuple[int, str]] = {
-    100: (400, "请求头或参数封装错误"),
-    101: (401, "请求需要登录"),
-    40362: (403, "您当前请求存在异常，暂时限制本次访问"),
-}
-CAPTCHA_MESSAGE = (
-    "系统监测到您的网络环境存在异常，为保证您的正常访问，请点击下方验证按钮进行验证。在您验证完成前，该提示将多次出现"
-)
 _ROOT_RE = re.compile(r"/api/v4/comment_v5/(answers|articles|zvideos)/(\d+)/root_comment")
 _CHILD_RE = re.compile(r"/api/v4/comment_v5/comment/(\d+)/child_comment")
 _ANSWER_RE = re.compile(r"/question/(\d+)/answer/(\d+)")
@@ -62,29 +52,7 @@ _ARTICLE_RE = re.compile(r"/p/(\d+)")
 Json = dict[str, Any]
 
 
-class _ZhihuFaults:
-    """Zhihu's own shapes for injected faults, shared by both hosts."""
-
-    def business_error(self, fault: FaultSpec) -> Response:
-        """Return Zhihu's `{"error": {...}}` (default code 100; business_error:40362 is the risk block)."""
-        code = int(fault.value) if fault.value is not None else 100
-        if code == 40352:
-            return self.verification()
-        status, message = BUSINESS.get(code, (400, "请求失败"))
-        return json_response({"error": {"code": code, "message": message}}, status)
-
-    def login_expired(self, request: Request, path: str) -> Response:
-        """Return HTTP 401 error 101 ZERR_NOT_LOGIN (API and page alike: no redirect leaves the sandbox)."""
-        return json_response({"error": {"code": 101, "name": "ZERR_NOT_LOGIN", "message": BUSINESS[101][1]}}, 401)
-
-    def verification(self) -> Response:
-        """Return the 40352 answer whose redirect is the /account/unhuman captcha page."""
-        redirect = "https://www.zhihu.com/account/unhuman?type=S6E3V1&need_login=false&session=keypick-sandbox"
-        error = {"code": 40352, "message": CAPTCHA_MESSAGE, "redirect": redirect, "need_login": False}
-        return json_response({"error": error}, 403)
-
-
-class ZhihuReplay(_ZhihuFaults):
+class ZhihuReplay(ZhihuFaults):
     """www.zhihu.com: pages, search_v3, comment_v5 roots and children, answer and profile pages."""
 
     host = HOST
@@ -112,6 +80,9 @@ class ZhihuReplay(_ZhihuFaults):
         if m := _CHILD_RE.fullmatch(path):
             page = self._child_page(m.group(1), params.get("offset", "")) or 1
             return Call("child_comment", keyword=self.data.keyword_of(m.group(1)), page=page)
+        if MEMBER_RE.fullmatch(path):
+            page = int(offset) // PAGE_SIZE + 1 if (offset := params.get("offset", "0")).isdigit() else 1
+            return Call("member_answers", keyword=member_key(path), page=page)
         if m := _ANSWER_RE.fullmatch(path):
             return Call("answer_page", keyword=self.data.keyword_of(m.group(2)))
         return Call("people_page") if _PEOPLE_RE.fullmatch(path) else None
@@ -133,6 +104,8 @@ class ZhihuReplay(_ZhihuFaults):
             return self._search(params, empty)
         if call.endpoint == "root_comment":
             return self._roots(path, params, empty)
+        if call.endpoint == "member_answers":
+            return member_answers(self.data, path, params, pages=self.pages, empty=empty)
         return self._children(path, params, empty)
 
     def _search(self, params: Mapping[str, str], empty: bool) -> Response:
@@ -149,7 +122,7 @@ class ZhihuReplay(_ZhihuFaults):
             else None
         )  # fmt: skip
         if problem:
-            return _bad_request(problem)
+            return bad_request(problem)
         page = int(offset) // PAGE_SIZE + 1
         days = INTERVAL_DAYS[params.get("time_interval", "")]
         not_before = self.anchor - timedelta(days=days) if days else None
@@ -188,7 +161,7 @@ class ZhihuReplay(_ZhihuFaults):
             return problem
         page = self._root_page(content_id, params.get("offset", ""))
         if page is None:
-            return _bad_request(f"offset {params.get('offset')!r} was not given out for {content_id}")
+            return bad_request(f"offset {params.get('offset')!r} was not given out for {content_id}")
         roots = [] if empty else self.data.root_comments(content_id, page)
         more = page < ROOT_PAGES
         token = self.data.offset_token(content_id, page + 1) if more else ""
@@ -204,7 +177,7 @@ class ZhihuReplay(_ZhihuFaults):
             return problem
         page = self._child_page(m.group(1), params.get("offset", ""))
         if page is None:
-            return _bad_request(f"offset {params.get('offset')!r} was not given out for {m.group(1)}")
+            return bad_request(f"offset {params.get('offset')!r} was not given out for {m.group(1)}")
         chunk = children[(page - 1) * ROOTS_PER_PAGE : page * ROOTS_PER_PAGE]
         more = page * ROOTS_PER_PAGE < len(children)
         token = self.data.offset_token(m.group(1), page + 1) if more else ""
@@ -235,7 +208,7 @@ class ZhihuReplay(_ZhihuFaults):
         return state_page(str(user["name"]), {} if empty else {"users": {user["url_token"]: user}})
 
 
-class ZhuanlanReplay(_ZhihuFaults):
+class ZhuanlanReplay(ZhihuFaults):
     """zhuanlan.zhihu.com: its home page (the same signer) and article pages."""
 
     host = ZHUANLAN_HOST
@@ -267,18 +240,14 @@ def _check_api(request: Request) -> Response | None:
     if not verify_signature("zhihu", request):
         return json_response(SIGNATURE_ERROR, 403)
     if request.headers.get("x-api-version") != API_VERSION:
-        return _bad_request(f"x-api-version must be {API_VERSION}")
+        return bad_request(f"x-api-version must be {API_VERSION}")
     return None
 
 
 def _comment_params(params: Mapping[str, str], *, order: str) -> Response | None:
     if params.get("order") != order:
-        return _bad_request(f"order must be {order}")
-    return None if params.get("limit") == str(ROOTS_PER_PAGE) else _bad_request("limit must be 10")
-
-
-def _bad_request(problem: str) -> Response:
-    return json_response({"error": {"code": 100, "message": f"{BUSINESS[100][1]}: {problem}"}}, 400)
+        return bad_request(f"order must be {order}")
+    return None if params.get("limit") == str(ROOTS_PER_PAGE) else bad_request("limit must be 10")
 
 
 def _page_body(items: list[Json], path: str, params: Mapping[str, str], token: str, page: int, total: int) -> Json:

@@ -12,9 +12,13 @@ from the comment_v5 field list of platforms.md §7.3 (id, type, content, created
 like_count, dislike_count, child_comment_count, reply_comment_id, comment_tag ip_info,
 author); their text is REAL: sentences of the sample's answer excerpts; their authors are
 the sample's real (anonymised) authors; IP provinces are the real `ip_location` values of
-the xhs comment samples; like counts and times are derived deterministically. Pages carry `js-initialData` as
-§7.1 names it (initialState.entities.{answers,articles,users}) with the sample's objects
-in camelCase, the way the page state spells keys. No HTTP here.
+the xhs comment samples; like counts and times are derived deterministically. Pages carry
+`js-initialData` as §7.1 names it (initialState.entities.{answers,articles,users}) with the
+sample's objects in camelCase, the way the page state spells keys. No HTTP here.
+
+An author's own answers (/api/v4/members/{t}/answers, no capture either) are the sample's 5 real
+answers, cycled and varied the same way but without the keyword, each with that author as its
+`author`; one answer a page is cut the same way.
 """
 
 from __future__ import annotations
@@ -41,7 +45,9 @@ ROOTS_PER_PAGE = 10
 #: Root slot → child comments: slot 0 needs two child pages, slot 5 one (few: each costs a request).
 CHILDREN = {0: 12, 5: 1}
 MAX_REMEMBERED = 200_000
+MEMBER_KEY = "member:"  # + the author's 32-hex id: the Origin "keyword" of an author's own answers
 _EM_RE = re.compile(r"<em>.*?</em>")
+_EM_MARK_RE = re.compile(r"</?em>")
 _COUNT_KEYS = ("voteup_count", "comment_count", "favorites_count", "zfav_count", "visits_count")
 Json = dict[str, Any]
 
@@ -137,8 +143,14 @@ class ZhihuData:
         item["object"] = self._object(keyword, page, slot, full=False)
         return item
 
+    def member_answers(self, user: Json, page: int) -> list[Json]:
+        """Return one page (20, newest first) of a real author's own answers, each by that author."""
+        return [self._object(f"{MEMBER_KEY}{user['id']}", page, slot, full=False) for slot in range(PAGE_SIZE)]
+
     def _object(self, keyword: str, page: int, slot: int, *, full: bool) -> Json:
-        raw = _results()[slot % len(_results())]["object"]
+        member = users().get(keyword.removeprefix(MEMBER_KEY)) if keyword.startswith(MEMBER_KEY) else None
+        pool = _answers() if member else _results()
+        raw = pool[slot % len(pool)]["object"]
         obj: Json = copy.deepcopy(raw)
         new_id = derive_digits(str(raw["id"]), self.seed, keyword, page, slot)
         obj["id"] = new_id
@@ -151,18 +163,22 @@ class ZhihuData:
         created = int(self.anchor.timestamp()) - position * STEP_SECONDS - jitter
         edited = int(raw.get("updated_time", 0)) - int(raw.get("created_time", raw.get("updated_time", 0)))
         obj["updated_time"] = created + max(0, edited)
+        # Search weaves the keyword into the highlights; an author's own list has none (the <em> marks go).
         for key in ("excerpt", "title", "description"):
             if isinstance(obj.get(key), str):
-                obj[key] = _weave(obj[key], keyword)
+                obj[key] = _EM_MARK_RE.sub("", obj[key]) if member else _weave(obj[key], keyword)
         if isinstance(question := obj.get("question"), dict):
             question["id"] = derive_digits(str(question["id"]), self.seed, "question", keyword, page, slot)
-            question["name"] = _weave(question["name"], keyword)
+            question["name"] = _EM_MARK_RE.sub("", question["name"]) if member else _weave(question["name"], keyword)
         if raw["type"] == "question":
             return obj  # questions carry no created_time in the capture
         obj["created_time"] = created
         if obj.get("original_id"):
             obj["original_id"] = derive_digits(str(raw["original_id"]), self.seed, "orig", new_id)
-        obj["content"] = f'<p data-pid="kp-{position}">{escape(keyword)}</p>{raw.get("content", "")}'
+        lead = "" if member else f'<p data-pid="kp-{position}">{escape(keyword)}</p>'
+        obj["content"] = f"{lead}{raw.get('content', '')}"
+        if member:
+            obj["author"] = copy.deepcopy(member)
         self._remember(self._origins, new_id, Origin(keyword, page, slot))
         if not full and slot == stable_int(self.seed, "cut", keyword, page) % 5:  # slots 0-4 are answers
             del obj["content"]
@@ -212,6 +228,11 @@ def _cards() -> list[Json]:
 @cache
 def _results() -> list[Json]:
     return [item for item in load_json("zhihu", SAMPLE)["data"] if item["type"] == "search_result"]
+
+
+@cache
+def _answers() -> list[Json]:
+    return [item for item in _results() if item["object"]["type"] == "answer"]
 
 
 @cache

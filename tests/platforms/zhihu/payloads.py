@@ -98,3 +98,11 @@ def people_page(index: int = 3) -> str:
     """A /people page around a real author of the capture (only the fields the capture has)."""
     author = result(index)["object"]["author"]
     return state_page({"users": {author["url_token"]: author}})
+
+
+def member_answers(*, offset: int = 0, is_end: bool = False, token: str = "someone") -> Json:
+    """An /api/v4/members/{t}/answers answer (no capture: the §7.1 v4 list envelope) holding the REAL answer
+    objects of the search capture, unchanged."""
+    answers = [copy.deepcopy(i["object"]) for i in search()["data"] if i.get("object", {}).get("type") == "answer"]
+    following = f"https://www.zhihu.com/api/v4/members/{token}/answers?include=data&offset={offset + 20}&limit=20"
+    return {"data": answers, "paging": {"is_end": is_end, "is_start": offset == 0, "next": following, "totals": 45}}

@@ -12,9 +12,10 @@ from datetime import timedelta
 import pytest
 
 from keypick.enums import Platform, SortBy
-from keypick.exceptions import LoginRequired
+from keypick.exceptions import DataFetchError, LoginRequired
 from keypick.platforms.base import SearchOptions
 from keypick.platforms.zhihu import ADAPTER_INFO, ZhihuAdapter
+from keypick.platforms.zhihu import constants as c
 from keypick.platforms.zhihu.parsers import parse_content
 from tests.platforms.zhihu.fake_browser import COOKIE, MakeAdapter, adapter_factory, html, ok_json
 from tests.platforms.zhihu.payloads import (
@@ -23,6 +24,7 @@ from tests.platforms.zhihu.payloads import (
     card,
     comment,
     comment_page,
+    member_answers,
     people_page,
     result,
     search,
@@ -225,12 +227,38 @@ async def test_aclose_closes_the_http_client(make_adapter: MakeAdapter) -> None:
     assert adapter.http.client.is_closed
 
 
+async def test_author_posts_page_the_members_answers_from_the_home_page(make_adapter: MakeAdapter) -> None:
+    adapter, browser = make_adapter(
+        ok_json(member_answers(token="用户甲")), ok_json(member_answers(offset=20, is_end=True))
+    )
+    first = await adapter.author_posts("用户甲", cursor=None)
+    sent = browser.last
+    assert sent.request.page_url == "https://www.zhihu.com/" and sent.cookies == COOKIE
+    assert sent.path == "/api/v4/members/%E7%94%A8%E6%88%B7%E7%94%B2/answers"
+    assert sent.params == {"include": c.MEMBER_ANSWERS_INCLUDE, "offset": "0", "limit": "20", "order_by": "created"}
+    assert sent.request.headers["x-api-version"] == "3.0.91" and "x-zse-96" not in sent.request.headers
+    assert len(first.posts) == 5 and first.next_cursor == {"offset": 20}
+    last = await adapter.author_posts("用户甲", cursor=first.next_cursor)
+    assert browser.last.params["offset"] == "20" and last.next_cursor is None
+
+
+async def test_author_posts_stop_on_an_offset_that_does_not_move(make_adapter: MakeAdapter) -> None:
+    adapter, _ = make_adapter(ok_json(member_answers(offset=-20)))  # paging.next names offset 0 again
+    page = await adapter.author_posts("someone", cursor=None)
+    assert len(page.posts) == 5 and page.next_cursor is None
+
+
+async def test_author_posts_of_an_unknown_member_fail(make_adapter: MakeAdapter) -> None:
+    adapter, _ = make_adapter(ok_json({"error": {"code": 404, "message": "你似乎来到了没有知识存在的荒原"}}, 404))
+    with pytest.raises(DataFetchError, match="荒原"):
+        await adapter.author_posts("nobody", cursor=None)
+
+
 def test_adapter_info() -> None:
     assert ZhihuAdapter.info is ADAPTER_INFO
     assert ADAPTER_INFO.platform is Platform.ZHIHU and ADAPTER_INFO.page_size == 20
     caps = ADAPTER_INFO.capabilities
-    assert (caps.search, caps.detail, caps.comments, caps.replies, caps.author) == (True,) * 5
+    assert (caps.search, caps.detail, caps.comments, caps.replies, caps.author, caps.author_posts) == (True,) * 6
     assert (caps.needs_account, caps.needs_browser, caps.native_time_filter) == (True,) * 3
-    assert caps.author_posts is False
     assert caps.native_sorts == ("likes→upvoted_count", "recent→created_time", "default→relevance")
-    assert "d_c0" in caps.notes
+    assert "d_c0" in caps.notes and "/members/" in caps.notes

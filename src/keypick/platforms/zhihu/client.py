@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 
@@ -24,6 +24,7 @@ from keypick.platforms.base import (
     SearchPage,
 )
 from keypick.platforms.zhihu import constants as c
+from keypick.platforms.zhihu.creator import parse_member_answers
 from keypick.platforms.zhihu.endpoints import ENDPOINTS, HOME_PAGE, ZHUANLAN_HOME, people_url, search_page_url
 from keypick.platforms.zhihu.parsers import (
     parse_comment_page,
@@ -41,7 +42,7 @@ ADAPTER_INFO = AdapterInfo(
         comments=True,
         replies=True,
         author=True,
-        author_posts=False,
+        author_posts=True,
         native_sorts=("likes→upvoted_count", "recent→created_time", "default→relevance"),
         native_time_filter=True,
         content_types=tuple(t.value for t in c.CONTENT_TO_VERTICAL),
@@ -53,7 +54,8 @@ ADAPTER_INFO = AdapterInfo(
             "cookie must hold d_c0 (a logged-in browser's cookies are best). `since` maps to the coarsest "
             "native time_interval that covers it; `until` is filtered locally. Answers, articles and "
             "videos are kept; questions and ad/recommendation cards are skipped. Replies come from "
-            "child_comment for every root that has any."
+            "child_comment for every root that has any. Author posts (mode creator, keywords are the 32-hex "
+            "author id or the url_token) page the author's answers (/api/v4/members/{t}/answers) by offset."
         ),
     ),
     page_size=c.PAGE_SIZE,
@@ -68,7 +70,7 @@ def _utcnow() -> datetime:
 
 
 class ZhihuAdapter(PlatformAdapter):
-    """The Zhihu adapter: search, full text of cut cards, comments with replies, author profiles."""
+    """The Zhihu adapter: search, an author's answers, full text of cut cards, comments with replies, profiles."""
 
     info = ADAPTER_INFO
 
@@ -104,6 +106,17 @@ class ZhihuAdapter(PlatformAdapter):
         result = parse_search_page(payload, fetched_at=self._clock())
         next_cursor = None if result.end else {"offset": offset + c.PAGE_SIZE}
         return SearchPage(posts=result.posts, next_cursor=next_cursor, skipped=result.skipped)
+
+    async def author_posts(self, author_id: str, *, cursor: Cursor | None) -> SearchPage:
+        """Return one page of an author's answers, newest first; the cursor is {"offset": N}, from 0 by 20."""
+        offset = int((cursor or {}).get("offset", 0))
+        url = ENDPOINTS["creator_posts"].url.format(token=quote(author_id.strip(), safe=""))
+        params = {"include": c.MEMBER_ANSWERS_INCLUDE, "offset": offset, "limit": c.PAGE_SIZE, "order_by": "created"}
+        page = parse_member_answers(await self._get(url, params, "creator_posts"), fetched_at=self._clock())
+        following = page.next_offset if page.next_offset is not None else offset + c.PAGE_SIZE
+        # An offset that does not move would fetch the same page forever.
+        done = page.end or following <= offset
+        return SearchPage(posts=page.posts, next_cursor=None if done else {"offset": following}, skipped=page.skipped)
 
     async def complete(self, post: Post) -> Post:
         """Return the post with its full text from its page when the search card had only an excerpt."""

@@ -31,6 +31,11 @@ PAGE_SIZE = 20
 COMMENT_PAGE_SIZE = 10
 #: Child-comment pages fetched per root at most: a guard against an offset that never ends.
 MAX_CHILD_PAGES = 50
+#: The answer fields /api/v4/members/{t}/answers must `include` for parse_content (the list leaves
+#: `content` out unless asked; MC asks for a longer list of flags KeyPick does not read).
+MEMBER_ANSWERS_INCLUDE = (
+    "data[*].content,excerpt,voteup_count,comment_count,favlists_count,created_time,updated_time,question,author"
+)
 
 #: Headers the web app sends with every API call (MC, 2026-08); x-zse-96 is added by the page.
 API_VERSION = "3.0.91"

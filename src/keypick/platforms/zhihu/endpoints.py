@@ -77,6 +77,14 @@ ENDPOINTS: dict[str, Endpoint] = {
             "script#js-initialData → initialState.entities.zvideos[id] (author through entities.users)",
         ),
         Endpoint(
+            "creator_posts",
+            "GET",
+            f"{BASE_URL}/api/v4/members/{{token}}/answers",
+            "json",
+            "an author's answers (token: url_token or the 32-hex id): include (the data[*] fields), offset, "
+            "limit=20, order_by=created → data[] of answer objects, paging.is_end, paging.next (next offset)",
+        ),
+        Endpoint(
             "people_page",
             "GET",
             f"{BASE_URL}/people/{{token}}",
