@@ -17,7 +17,7 @@ from keypick.platforms import registry
 
 def parse(
     platform: Annotated[str, typer.Argument(help="Platform name or short name.")],
-    kind: Annotated[str, typer.Argument(help="search, detail, comments or creator.")],
+    kind: Annotated[str, typer.Argument(help="search, detail, comments, creator or creator_posts.")],
     file: Annotated[Path, typer.Argument(help="A saved response body (JSON or HTML); - for stdin.")],
 ) -> None:
     """Print the normalized records of one saved platform response, one JSON object per line."""

@@ -2,7 +2,7 @@
 
 Every platform package exports the same three names:
   ADAPTER_INFO  static facts (capabilities, page size)
-  PARSE_KINDS   {"search" | "detail" | "comments" | "creator": fn(payload, fetched_at) -> records}
+  PARSE_KINDS   {"search" | "detail" | "comments" | "creator" [| "creator_posts"]: fn(payload, fetched_at) -> records}
   create        create(http, *, settings, cookie) -> PlatformAdapter
 """
 
