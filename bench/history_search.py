@@ -5,6 +5,7 @@ query parsing, FTS5 bm25 or tsvector ts_rank_cd, the total count, the top 20 by 
 highlighted snippets), one fresh session per request as the API opens one. The baseline is the same
 question answered by a plain LIKE scan in the same run: `count(*)` and the 20 newest rows where
 title or content contains every word and phrase (`LIKE '%…%'`) and none of the excluded ones.
+`--window` is the relevance window (`Settings.search_rank_window`; 0 ranks every match).
 Each query is timed `--repeat` times after one untimed warm-up; p50/p95 are over all timed runs.
 Aggregates go through `keypick.history.aggregate.aggregate` (GET /api/data/aggregate) by day,
 platform and keyword over the whole dataset.
@@ -32,6 +33,7 @@ from keypick.db import create_engine, session_factory
 from keypick.history import aggregate as history_aggregate
 from keypick.history import service as history_service
 from keypick.history.filters import DataFilter
+from keypick.history.search import DEFAULT_RANK_WINDOW
 from keypick.search.tokenize import warm
 
 # From the samples' own text: single words (about 2 % to 12 % of posts match in this dataset), pairs of
@@ -95,12 +97,14 @@ def summary(times: list[float]) -> dict[str, float]:
 
 
 async def run(
-    url: str, *, repeat: int = 10, like_repeat: int = 3, queries: tuple[str, ...] = QUERIES
-) -> dict[str, Any]:
+    url: str, *, repeat: int = 10, like_repeat: int = 3, queries: tuple[str, ...] = QUERIES,
+    window: int = DEFAULT_RANK_WINDOW, aggregates: bool = True,
+) -> dict[str, Any]:  # fmt: skip
     """Time every query both ways and the aggregates; return the results structure."""
     warm()
     engine = create_engine(async_url(url))
-    await migrate.upgrade(engine)  # the schema of the code under test, as the API brings it at start-up
+    # The schema and search index of the code under test, as the API brings them at start-up.
+    index = await migrate.upgrade(engine)
     sessions = session_factory(engine)
     empty = DataFilter()
     async with sessions() as session:
@@ -110,28 +114,32 @@ async def run(
     all_like: list[float] = []
     for q in queries:
         fts_times, found = await _time(
-            sessions, lambda s, q=q: history_service.search(s, q, empty, sort="relevant", limit=20, offset=0), repeat
+            sessions,
+            lambda s, q=q: history_service.search(s, q, empty, sort="relevant", limit=20, offset=0, window=window),
+            repeat,
         )
         like_times, scanned = await _time(sessions, lambda s, q=q: like_search(s, q), like_repeat)
         all_fts += fts_times
         all_like += like_times
         per_query.append({"q": q, "fts_total": found["total"], "like_total": scanned["total"],
+                          "total_exact": found["total_exact"], "ranked": found["ranked"],
                           "fts": summary(fts_times), "like": summary(like_times),
                           "speedup_p50": statistics.median(like_times) / statistics.median(fts_times)})  # fmt: skip
-    aggregates = []
-    for group in AGGREGATES:
+    timed_aggregates = []
+    for group in AGGREGATES if aggregates else ():
 
         def by(s: AsyncSession, g: str = group) -> Awaitable[dict[str, Any]]:
             return history_aggregate.aggregate(s, empty, group=g, metrics=[], tz_name="Asia/Shanghai", limit=366)
 
         times, result = await _time(sessions, by, max(1, like_repeat))
-        aggregates.append({"aggregate_by": group, "buckets": len(result["buckets"]), **summary(times)})
+        timed_aggregates.append({"aggregate_by": group, "buckets": len(result["buckets"]), **summary(times)})
     await engine.dispose()
     fts, like = summary(all_fts), summary(all_like)
     return {
-        "backend": engine.dialect.name, "posts": posts, "repeat": repeat, "like_repeat": like_repeat,
+        "backend": engine.dialect.name, "search_index": index, "window": window, "posts": posts, "repeat": repeat,
+        "like_repeat": like_repeat,
         "queries": per_query, "fts": fts, "like": like, "speedup_p50": like["p50_ms"] / fts["p50_ms"],
-        "speedup_p95": like["p95_ms"] / fts["p95_ms"], "aggregates": aggregates,
+        "speedup_p95": like["p95_ms"] / fts["p95_ms"], "aggregates": timed_aggregates,
         "targets": {"p95_ms": TARGET_P95_MS, "speedup": TARGET_SPEEDUP},
     }  # fmt: skip
 
@@ -139,17 +147,20 @@ async def run(
 def markdown(r: dict[str, Any]) -> str:
     """Return the results as markdown tables."""
     lines = [
-        f"**{r['backend']}**, {r['posts']:,} posts; FTS {r['repeat']} timed runs per query, LIKE {r['like_repeat']}",
+        f"**{r['backend']}** ({r['search_index']}, relevance window {r['window'] or 'none'}), {r['posts']:,} posts; "
+        f"FTS {r['repeat']} timed runs per query, LIKE {r['like_repeat']}",
         "",
-        "| query | matches (FTS / LIKE) | FTS p50 / p95 ms | LIKE p50 / p95 ms | speedup (p50) |",
-        "|---|---|---|---|---|",
+        "| query | matches (FTS / LIKE) | ranked | FTS p50 / p95 ms | LIKE p50 / p95 ms | speedup (p50) |",
+        "|---|---|---|---|---|---|",
     ]
     for q in r["queries"]:
-        lines.append(f"| `{q['q']}` | {q['fts_total']:,} / {q['like_total']:,} | {q['fts']['p50_ms']:.1f} / "
+        about = "" if q["total_exact"] else "≈"
+        lines.append(f"| `{q['q']}` | {about}{q['fts_total']:,} / {q['like_total']:,} | {q['ranked']:,} "
+                     f"| {q['fts']['p50_ms']:.1f} / "
                      f"{q['fts']['p95_ms']:.1f} | {q['like']['p50_ms']:.0f} / {q['like']['p95_ms']:.0f} "
                      f"| {q['speedup_p50']:.0f}× |")  # fmt: skip
     f, like = r["fts"], r["like"]
-    lines.append(f"| **all queries** | | **{f['p50_ms']:.1f} / {f['p95_ms']:.1f}** | **{like['p50_ms']:.0f} / "
+    lines.append(f"| **all queries** | | | **{f['p50_ms']:.1f} / {f['p95_ms']:.1f}** | **{like['p50_ms']:.0f} / "
                  f"{like['p95_ms']:.0f}** | **{r['speedup_p50']:.0f}×** (p95: {r['speedup_p95']:.0f}×) |")  # fmt: skip
     lines += ["", "| aggregate_by | buckets | p50 ms | p95 ms |", "|---|---|---|---|"]
     for a in r["aggregates"]:
@@ -163,9 +174,13 @@ def main() -> int:
     parser.add_argument("--url", required=True, help="database URL of a dataset built by bench.history_dataset")
     parser.add_argument("--repeat", type=int, default=10, help="timed runs per query (full-text search)")
     parser.add_argument("--like-repeat", type=int, default=3, help="timed runs per query (LIKE scan) and aggregate")
+    parser.add_argument("--window", type=int, default=DEFAULT_RANK_WINDOW,
+                        help="relevance window (newest matches ranked; 0: rank every match)")  # fmt: skip
+    parser.add_argument("--no-aggregates", action="store_true", help="time the searches only")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
-    result = asyncio.run(run(args.url, repeat=args.repeat, like_repeat=args.like_repeat))
+    result = asyncio.run(run(args.url, repeat=args.repeat, like_repeat=args.like_repeat, window=args.window,
+                             aggregates=not args.no_aggregates))  # fmt: skip
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else markdown(result))
     return 0
 

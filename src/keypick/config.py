@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     public_url: str = ""
 
     metrics_port: int = Field(0, ge=0, le=65535, description="Also serve /metrics on this port (Fly: 9091); 0: off.")
+    search_rank_window: int = Field(
+        10_000, ge=0, description="Search relevance ranks at most this many of the newest matches (0: all)."
+    )
+    pg_search_index: Literal["auto", "gin"] = Field(
+        "auto", description="PostgreSQL search index: auto (RUM when the rum extension can be created) or gin."
+    )
     dify_text_chars: int = Field(300, ge=20, le=5000, description="Post text length in Dify/MCP answers.")
     workers: int = Field(2, ge=0, le=64, description="Tasks run at once by one process (0: API only).")
     task_lease_seconds: float = Field(30.0, gt=0, description="A running task not heartbeating is resumed.")

@@ -9,6 +9,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from keypick.history import pg_search
+from keypick.search import pg_index
+from keypick.search.pg_index import IndexChoice
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -20,16 +24,19 @@ def alembic_config() -> Config:
     return cfg
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the database to `revision` (default: the newest)."""
+async def upgrade(engine: AsyncEngine, revision: str = "head", *, pg_search_index: IndexChoice = "auto") -> str:
+    """Bring the database to `revision` (default: the newest) and its search index in line; return that index."""
 
-    def _run(sync_conn: Any) -> None:
+    def _run(sync_conn: Any) -> str:
         cfg = alembic_config()
         cfg.attributes["connection"] = sync_conn
         command.upgrade(cfg, revision)
+        return pg_index.reconcile(sync_conn, choice=pg_search_index)
 
     async with engine.begin() as conn:
-        await conn.run_sync(_run)
+        index: str = await conn.run_sync(_run)
+    pg_search.forget(engine.sync_engine)
+    return index
 
 
 async def current(engine: AsyncEngine) -> str | None:

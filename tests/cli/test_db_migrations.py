@@ -34,7 +34,7 @@ runner = CliRunner()
 #: Full-text search is dialect-specific by design; everything else must be identical.
 SQLITE_ONLY_TABLES = {"post_fts", "post_fts_config", "post_fts_content", "post_fts_data", "post_fts_docsize",
                       "post_fts_idx"}  # fmt: skip
-POSTGRES_ONLY = {("post", "search_vector"), ("post", "ix_post_search_vector")}
+POSTGRES_ONLY = {("post", "search_vector"), ("post", "ix_post_search_vector"), ("post", "ix_post_search_rum")}
 
 
 def _load_all_models() -> None:

@@ -43,7 +43,7 @@ def create_app(settings: Settings, *, workers: int | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for warning in runtime.warnings:
             log.warning("!" * 20 + " %s", warning)
-        await migrate.upgrade(runtime.engine)
+        await migrate.upgrade(runtime.engine, pg_search_index=runtime.settings.pg_search_index)
         # jieba's dictionary loads for seconds: do it off the event loop, before any worker needs it.
         await asyncio.to_thread(tokenize.warm)
         for item in await runtime.import_env_cookies():

@@ -63,7 +63,7 @@ async def ready_runtime(cfg: Settings) -> Runtime:
     """Build the runtime and bring the database schema up to date."""
     runtime = Runtime.build(cfg)
     _OPEN.append(runtime)
-    await migrate.upgrade(runtime.engine)
+    await migrate.upgrade(runtime.engine, pg_search_index=cfg.pg_search_index)
     await asyncio.to_thread(tokenize.warm)
     return runtime
 

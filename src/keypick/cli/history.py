@@ -50,7 +50,9 @@ def search(
     async def main() -> dict[str, Any]:
         runtime = await ready_runtime(cfg)
         async with runtime.sessions() as session:
-            found = await history_service.search(session, query, f, sort=sort, limit=limit, offset=0)
+            found = await history_service.search(
+                session, query, f, sort=sort, limit=limit, offset=0, window=cfg.search_rank_window
+            )
         await runtime.aclose()
         return found
 
@@ -59,7 +61,9 @@ def search(
         for item in found["results"]:
             typer.echo(json.dumps(item, ensure_ascii=False))
         return
-    console.print(f"{found['total']} match(es) for {query!r}", highlight=False)
+    about = "" if found["total_exact"] else "about "
+    ranked = "" if found["ranked"] >= found["total"] else f" (relevance over the newest {found['ranked']})"
+    console.print(f"{about}{found['total']} match(es) for {query!r}{ranked}", highlight=False)
     for item in found["results"]:
         snippet = item["snippet"].replace("<mark>", "[bold yellow]").replace("</mark>", "[/]")
         console.print(f"[cyan]{item['platform']}[/] {item['id']}  ♥{item['likes'] or 0}  {snippet}", soft_wrap=True)

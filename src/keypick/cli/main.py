@@ -22,6 +22,7 @@ from keypick.cli.common import console, fail, ready_runtime, run, settings
 from keypick.exceptions import ConfigError
 from keypick.insights import cli as insights_cmd
 from keypick.reports import cli as report_cmd
+from keypick.search import pg_index
 
 app = typer.Typer(help="KeyPick: collect and understand social-media conversation by keyword.",
                   no_args_is_help=True, add_completion=False)  # fmt: skip
@@ -190,10 +191,13 @@ def db_upgrade() -> None:
     """Apply the database migrations (also done at every start)."""
     cfg = settings()
 
-    async def main() -> str | None:
+    async def main() -> tuple[str | None, str]:
         runtime = await ready_runtime(cfg)
         rev = await migrate.current(runtime.engine)
+        async with runtime.engine.connect() as conn:
+            index = await conn.run_sync(pg_index.describe)
         await runtime.engine.dispose()
-        return rev
+        return rev, index
 
-    console.print(f"database at revision {run(main())} ({cfg.resolved_database_url.split('://')[0]})")
+    rev, index = run(main())
+    console.print(f"database at revision {rev} ({cfg.resolved_database_url.split('://')[0]}), search index {index}")

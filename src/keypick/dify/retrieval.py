@@ -105,7 +105,15 @@ async def retrieval(body: RetrievalRequest, runtime: Runtime = Depends(get_runti
                                  "task:<id> or keyword:<word>")  # fmt: skip
     settings = body.retrieval_setting
     async with runtime.sessions() as session:
-        found = await history_service.search(session, body.query, f, sort="relevant", limit=settings.top_k, offset=0)
+        found = await history_service.search(
+            session,
+            body.query,
+            f,
+            sort="relevant",
+            limit=settings.top_k,
+            offset=0,
+            window=runtime.settings.search_rank_window,
+        )
     results = found["results"]
     best = max((r["score"] for r in results), default=0.0) or 1.0
     records = []

@@ -52,7 +52,9 @@ async def search(
 ) -> dict[str, Any]:
     """Return posts ranked by relevance (jieba segmentation; FTS5 or tsvector) with <mark> snippets."""
     async with runtime.sessions() as session:
-        return await history_service.search(session, q, f, sort=sort, limit=limit, offset=offset)
+        return await history_service.search(
+            session, q, f, sort=sort, limit=limit, offset=offset, window=runtime.settings.search_rank_window
+        )
 
 
 @router.get("/stats", operation_id="data_stats", summary="Counts and ranges of the stored history.")

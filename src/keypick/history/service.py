@@ -16,7 +16,7 @@ from keypick.content.models import AuthorRow, CommentRow, EngagementSnapshotRow,
 from keypick.db import utcnow
 from keypick.exceptions import ValidationError
 from keypick.history.filters import DataFilter, conditions, engagement
-from keypick.history.search import relevance, search_page
+from keypick.history.search import DEFAULT_RANK_WINDOW, relevance, search_page
 from keypick.insights.models import PostSentimentRow
 from keypick.search.highlight import snippet
 from keypick.search.tokenize import parse_query
@@ -90,20 +90,30 @@ async def query_posts(
     return {"total": total, "posts": posts, "next_cursor": _encode_cursor(last[1], last[0].pk) if last else None}
 
 
-async def search(session: AsyncSession, q: str, f: DataFilter, *, sort: str, limit: int, offset: int) -> dict[str, Any]:
-    """Ranked Chinese full-text search with highlighted snippets; `sort` defaults to relevance."""
+async def search(
+    session: AsyncSession, q: str, f: DataFilter, *, sort: str, limit: int, offset: int,
+    window: int = DEFAULT_RANK_WINDOW,
+) -> dict[str, Any]:  # fmt: skip
+    """Ranked Chinese full-text search with highlighted snippets; `sort` defaults to relevance.
+
+    `ranked` says how many matches the relevance order covers: all of them, or the newest `window`.
+    """
     query = parse_query(q)
     if query.empty:
         raise ValidationError("q", "give at least one word to search for (exclusions like -速溶 alone match nothing)")
     order = None if sort == "relevant" else sort_key(sort)
-    total, rows = await search_page(session, query, conditions(f), order=order, limit=limit, offset=offset)
+    found = await search_page(session, query, conditions(f), order=order, limit=limit, offset=offset, window=window)
     results = []
-    for row, value in rows:
+    for row, value in found.rows:
         item = content_service.post_from_row(row).model_dump(mode="json")
         item["score"] = round(float(value), 6)
         item["snippet"] = snippet(f"{row.title or ''} {row.content}".strip(), query.words)
         results.append(item)
-    return {"query": q, "terms": query.include, "excluded": query.exclude, "total": total, "results": results}
+    return {
+        "query": q, "terms": query.include, "excluded": query.exclude, "total": found.total,
+        "total_exact": found.relation == "eq", "total_relation": found.relation, "ranked": found.ranked,
+        "results": results,
+    }  # fmt: skip
 
 
 async def stats(session: AsyncSession, f: DataFilter) -> dict[str, Any]:

@@ -73,7 +73,9 @@ def add_tools(server: MCPServer, runtime: Runtime, *, annotations: ToolAnnotatio
         ))  # fmt: skip
         try:
             async with runtime.sessions() as session:
-                found = await history_service.search(session, query, f, sort=sort, limit=limit, offset=offset)
+                found = await history_service.search(
+                    session, query, f, sort=sort, limit=limit, offset=offset, window=runtime.settings.search_rank_window
+                )
         except ValidationError as exc:
             # The service names the HTTP API's parameter (q); this tool calls it query.
             if exc.field != "q":
@@ -85,7 +87,9 @@ def add_tools(server: MCPServer, runtime: Runtime, *, annotations: ToolAnnotatio
         ]
         return {
             "query": found["query"], "terms": found["terms"], "excluded": found["excluded"], "total": found["total"],
-            "offset": offset, "returned": len(posts), "has_more": offset + len(posts) < found["total"],
+            "total_exact": found["total_exact"], "total_relation": found["total_relation"], "ranked": found["ranked"],
+            "offset": offset, "returned": len(posts), "has_more": offset + len(posts) < found["ranked"]
+            or (not found["total_exact"] and len(posts) == limit),
             "posts": posts,
         }  # fmt: skip
 

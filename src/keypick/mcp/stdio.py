@@ -18,7 +18,7 @@ async def serve(settings: Settings, *, workers: int) -> None:
     """Migrate the database, start `workers` crawl slots and serve MCP on stdin/stdout until it closes."""
     runtime = Runtime.build(settings)
     try:
-        await migrate.upgrade(runtime.engine)
+        await migrate.upgrade(runtime.engine, pg_search_index=settings.pg_search_index)
         # jieba's dictionary takes seconds to load: once, off the event loop, before the first search.
         await asyncio.to_thread(tokenize.warm)
         await runtime.import_env_cookies()

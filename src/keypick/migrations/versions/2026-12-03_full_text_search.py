@@ -35,7 +35,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Revert this revision."""
     if op.get_bind().dialect.name == "postgresql":
-        op.drop_index("ix_post_search_vector", table_name="post")
+        # keypick.search.pg_index may have put a RUM index in GIN's place; dropping the column drops either.
+        op.execute("DROP INDEX IF EXISTS ix_post_search_vector")
         op.drop_column("post", "search_vector")
         return
     op.execute("DROP TRIGGER IF EXISTS post_fts_delete")
