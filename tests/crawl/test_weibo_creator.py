@@ -9,9 +9,6 @@ from typing import Any
 import httpx
 import pytest
 
-from keypick.enums import Platform
-from keypick.platforms import registry
-
 #: The owner of the real user-timeline capture (anonymised id, see samples/SOURCES.md).
 UID = "1331994986"
 
@@ -57,22 +54,39 @@ async def test_creator_mode_ends_with_the_timeline_and_applies_filters(api: Any,
         assert unit["new_items"] > 0
 
 
-async def test_creator_mode_errors(api: Any, sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A platform without author-posts support is refused (patched: whichever platforms support it).
-    info = registry.INFOS[Platform.XIAOHONGSHU]
-    refusing = dataclasses.replace(info, capabilities=dataclasses.replace(info.capabilities, author_posts=False))
-    monkeypatch.setitem(registry.INFOS, Platform.XIAOHONGSHU, refusing)
+async def test_creator_mode_errors(api: Any, sandbox: Any) -> None:
     async with api(sandbox_url=sandbox.url) as client:
+        # A platform that reads its creator keywords refuses one that is no author id, naming the field.
         refused = await client.http.post("/api/crawl/", json={"platform": "xhs", "mode": "creator",
                                                                "keywords": ["5f0c0a"]})  # fmt: skip
         assert refused.status_code == 422
-        message = refused.json()["error"]["message"]
-        assert "mode" in message and "xiaohongshu cannot" in message and "weibo, zhihu can" in message
+        assert refused.json()["error"]["message"].startswith("keywords: ") and "'5f0c0a'" in refused.text
         unknown = await client.http.post("/api/crawl/", json={"platform": "weibo", "mode": "creator",
                                                                "keywords": ["1000000001"]})  # fmt: skip
         status = await client.wait_status(unknown.json()["task_id"])
         assert status["status"] == "failed" and status["units"][0]["stop_reason"] == "error"
         assert "用户不存在" in status["units"][0]["error"]
+
+
+async def test_a_platform_without_author_posts_refuses_creator_mode(
+    api: Any, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Which platforms lack author posts changes as they are wired: take one's capability away instead.
+    from keypick.enums import Platform
+    from keypick.platforms import registry
+
+    info = registry.INFOS[Platform.WEIBO]
+    caps = dataclasses.replace(info.capabilities, author_posts=False)
+    monkeypatch.setitem(registry.INFOS, Platform.WEIBO, dataclasses.replace(info, capabilities=caps))
+    async with api(sandbox_url=sandbox.url) as client:
+        refused = await client.http.post("/api/crawl/", json={"platform": "wb", "mode": "creator",
+                                                               "keywords": [UID]})  # fmt: skip
+        assert refused.status_code == 422
+        message = refused.json()["error"]["message"]
+        assert message.startswith("mode: weibo cannot list an author's posts") and "bilibili" in message
+        assert "weibo" not in message.partition(";")[2]  # the platforms that can do not include it
+        searched = await client.http.post("/api/crawl/", json={"platform": "wb", "keywords": ["咖啡"]})
+        assert searched.status_code == 202
 
 
 def test_the_real_timeline_capture_pages_by_page_number() -> None:

@@ -8,6 +8,7 @@ applies politeness and sandbox routing); its parsers are pure.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -98,6 +99,9 @@ class AdapterInfo:
     capabilities: Capabilities
     page_size: int
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Reads a creator-mode keyword (an author id or a profile link) into the keyword author_posts takes;
+    #: raises ValueError saying what it accepts. None: keywords are author ids, taken as given.
+    creator_keyword: Callable[[str], str] | None = None
 
 
 class PlatformAdapter(ABC):

@@ -37,8 +37,9 @@ from keypick.sandbox.replay import Call, Replay
 
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 LOG_SIZE = 10_000
-#: Headers worth seeing in the request log; cookies are logged by name only.
-LOGGED_HEADERS = ("user-agent", "referer", "origin", "x-requested-with", "mweibo-pwa", "accept", "content-type")
+#: Headers worth seeing in the request log (x-s/x-t: Xiaohongshu's signature); cookies are logged by name only.
+LOGGED_HEADERS = ("user-agent", "referer", "origin", "x-requested-with", "mweibo-pwa", "accept", "content-type",
+                  "x-s", "x-t")  # fmt: skip
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 

@@ -14,23 +14,23 @@ Risk answers: 461 + Verifytype/Verifyuuid (placeholder values; body not captured
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
 import time
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
-from xhshow import Xhshow
 
 from keypick.sandbox.faults import FaultSpec
 from keypick.sandbox.replay import Call, html_response, json_response
+from keypick.sandbox.xiaohongshu_checks import body_problem, plausible_search_id, signature_problem
 from keypick.sandbox.xiaohongshu_data import XhsData, shared_data
+from keypick.sandbox.xiaohongshu_posted import USER_POSTED, classify_posted, user_posted
 
 API_HOST = "edith.xiaohongshu.com"
 WEB_HOST = "www.xiaohongshu.com"
@@ -38,7 +38,6 @@ SEARCH, FEED = "/api/sns/web/v1/search/notes", "/api/sns/web/v1/feed"
 COMMENTS, SUB_COMMENTS = "/api/sns/web/v2/comment/page", "/api/sns/web/v2/comment/sub/page"
 SELFINFO = "/api/sns/web/v1/user/selfinfo"
 SORTS = frozenset({"general", "popularity_descending", "time_descending"})
-SKEW_MS = 5 * 60 * 1000
 #: Business-error messages by code (300012's is the platform's "network connection error").
 BUSINESS_MESSAGES = {
     300012: "网络连接异常，请检查网络设置或重启试试",
@@ -46,7 +45,6 @@ BUSINESS_MESSAGES = {
     -510001: "笔记不存在",
 }
 _NOTE_ID = re.compile(r"[0-9a-f]{24}")
-_SIGNER = Xhshow()
 Json = dict[str, Any]
 
 
@@ -64,31 +62,6 @@ class BodyFirst(Response):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self._build(await self._request.body())(scope, receive, send)
-
-
-def signature_problem(headers: Mapping[str, str], signed: str, a1: str, now_ms: int) -> str | None:
-    """Return why the X-S/X-T/x-S-Common headers do not sign `signed` (path + query or body) for `a1`; None if fine."""
-    xs, xt, common = headers.get("x-s", ""), headers.get("x-t", ""), headers.get("x-s-common", "")
-    if not (xs and xt and common):
-        return "X-S, X-T and x-S-Common are required"
-    if not xt.isdigit() or abs(int(xt) - now_ms) > SKEW_MS:
-        return "X-T must be the signing time in ms, within 5 minutes"
-    if not xs.startswith("XYS_") or not re.fullmatch(r"[A-Za-z0-9+/=]{100,}", common):
-        return "X-S must be XYS_… and x-S-Common base64"
-    try:
-        fields = _SIGNER.decode_xs(xs)
-        payload = list(_SIGNER.decode_x3(str(fields["x3"])))
-    except (ValueError, KeyError, TypeError, IndexError):
-        return "X-S does not decode"
-    # The x3 layout of xhshow 0.2.0 (mns0301): seed at 4, ms time at 8, md5 ^ seed at 36, a1 at 45.
-    if len(payload) != 144 or int.from_bytes(bytes(payload[8:16]), "little") != int(xt):
-        return "X-S and X-T disagree"
-    digest = hashlib.md5(signed.encode("utf-8")).digest()[:8]
-    if [b ^ payload[4] for b in payload[36:44]] != list(digest):
-        return "X-S was not computed over the bytes sent"
-    if bytes(payload[45:97]).rstrip(b"\0").decode("utf-8", "replace") != a1[:52]:
-        return "X-S was signed for another a1"
-    return None
 
 
 class _RiskAnswers:
@@ -109,7 +82,7 @@ class _RiskAnswers:
 
 
 class XhsApiReplay(_RiskAnswers):
-    """edith.xiaohongshu.com: search, feed (detail), comments, replies."""
+    """edith.xiaohongshu.com: search, feed (detail), comments, replies, a creator's notes (user_posted)."""
 
     host = API_HOST
 
@@ -131,7 +104,7 @@ class XhsApiReplay(_RiskAnswers):
             return Call("sub_comments", keyword=self.data.keyword_of(note_id))
         if (method, path) == ("GET", SELFINFO):
             return Call("selfinfo")
-        return None
+        return classify_posted(self.data, params, pages=self.pages) if (method, path) == ("GET", USER_POSTED) else None
 
     def answer(self, request: Request, path: str, call: Call, *, empty: bool = False) -> Response:
         """Return the replayed answer, after the cookie, signature and parameter checks."""
@@ -147,7 +120,7 @@ class XhsApiReplay(_RiskAnswers):
         signed = path + (body.decode("utf-8", "replace") if request.method == "POST" else f"?{query}" if query else "")
         problem = signature_problem(request.headers, signed, cookies["a1"], int(time.time() * 1000))
         if problem is None and request.method == "POST":
-            problem = _body_problem(request, body)
+            problem = body_problem(request, body)
         if problem is not None:
             return json_response(envelope(code=-1, msg=f"签名校验失败: {problem}"), status_code=406)
         if path == SELFINFO:
@@ -156,6 +129,8 @@ class XhsApiReplay(_RiskAnswers):
         if request.method == "POST":
             params: Json = json.loads(body)
             answer = self._search(params, empty) if path == SEARCH else self._feed(params, empty)
+        elif path == USER_POSTED:
+            answer = self._posted(request.query_params, empty)
         else:
             answer = self._comments(dict(request.query_params), sub=path == SUB_COMMENTS, empty=empty)
         return json_response(answer)
@@ -168,7 +143,7 @@ class XhsApiReplay(_RiskAnswers):
             return _bad("page must be an integer from 1 and page_size from 1 to 20")
         if body.get("sort") not in SORTS or body.get("note_type") not in (0, 1, 2):
             return _bad(f"sort must be one of {sorted(SORTS)} and note_type 0, 1 or 2")
-        if not _plausible_search_id(body.get("search_id")):
+        if not plausible_search_id(body.get("search_id")):
             return _bad("search_id must be base36 of (ms timestamp << 64) + random")
         if page > self.pages or "空" in keyword or "empty" in keyword.lower():
             return envelope({"has_more": False, "items": []})
@@ -189,6 +164,14 @@ class XhsApiReplay(_RiskAnswers):
         card = self.data.note_card(note_id)
         items = [] if empty or card is None else [{"id": note_id, "model_type": "note", "note_card": card}]
         return envelope({"cursor_score": "", "items": items, "current_time": int(self.data.anchor.timestamp() * 1000)})
+
+    def _posted(self, params: Mapping[str, str], empty: bool) -> Json:
+        data, problem = user_posted(self.data, params, pages=self.pages, empty=empty)
+        if problem == "token":
+            return envelope(code=-1, msg="访问链接异常")
+        if problem == "user":
+            return envelope(code=-1, msg="用户不存在")
+        return envelope(data) if data is not None else _bad(problem)
 
     def _comments(self, params: dict[str, str], *, sub: bool, empty: bool) -> Json:
         note_id, cursor = params.get("note_id", ""), params.get("cursor")
@@ -257,25 +240,6 @@ def _verification() -> Response:
 
 def _bad(message: str) -> Json:
     return envelope(code=-1, msg=f"参数错误: {message}")
-
-
-def _body_problem(request: Request, body: bytes) -> str | None:
-    if "application/json" not in request.headers.get("content-type", ""):
-        return "Content-Type must be application/json"
-    try:
-        params = json.loads(body)
-    except ValueError:
-        return "the body is not JSON"
-    compact = json.dumps(params, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return None if isinstance(params, dict) and compact == body else "the body must be the compact JSON that was signed"
-
-
-def _plausible_search_id(value: object) -> bool:
-    try:
-        ms = int(str(value), 36) >> 64
-    except ValueError:
-        return False
-    return datetime(2020, 1, 1, tzinfo=UTC).timestamp() * 1000 < ms < (time.time() + 86400) * 1000
 
 
 def _camel(node: Any) -> Any:

@@ -9,7 +9,9 @@ into display_title, newest first one hour apart ending at the anchor. Every card
 note_cards (video: feed-1, image: feed-2) carrying the card's id, user, counts and time, the
 keyword as a topic. Comments vary comment_page-1/2 (3 pages), replies sub_comment_page-1/2.
 No creator profile was captured: profiles are built from the sample users and the platforms.md
-§1.3 field list (basicInfo, interactions, tags), with placeholder bios. No HTTP here.
+§1.3 field list (basicInfo, interactions, tags), with placeholder bios. A real sample user's own
+notes (user_posted, "keyword" `user:{user_id}`) are the same varied search items with that user as
+their author and no keyword in the title. No HTTP here.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ COMMENT_PAGES = 3
 MAX_REMEMBERED = 200_000
 _TOKEN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _SUB_PAGES = ("sub_comment_page-1.json", "sub_comment_page-2.json")
+CREATOR_KEY = "user:"  # the "keyword" of a user's own notes
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,15 @@ class XhsData:
             items.insert(5, rec)  # where the capture has it
         return items
 
+    def creator_note(self, user_id: str, position: int) -> Json:
+        """Return the search item of a user's `position`-th own note (newest first), the user as its author."""
+        return self._item(f"{CREATOR_KEY}{user_id}", position // 20 + 1, position % 20)
+
+    def creator_note_id(self, user_id: str, position: int) -> str:
+        """Return the id creator_note(user_id, position) has, without building the note."""
+        origin = Origin(f"{CREATOR_KEY}{user_id}", position // 20 + 1, position % 20)
+        return object_id(self._created_at(origin), self.seed, "note", origin.keyword, origin.page, origin.slot)
+
     def note_card(self, note_id: str) -> Json | None:
         """Return the feed note_card of a note this run produced, else None."""
         origin = self._notes.get(note_id)
@@ -106,17 +118,19 @@ class XhsData:
         detail: Json = copy.deepcopy(load_json("xhs", kind)["data"]["items"][0]["note_card"])
         created = self._created_at(origin)
         topic = {"id": object_id(created, self.seed, "topic", origin.keyword), "name": origin.keyword, "type": "topic"}
+        own, head = origin.keyword.startswith(CREATOR_KEY), listed.get("display_title") or origin.keyword
         interact = detail["interact_info"]
         factor = 0.5 + stable_fraction(self.seed, "counts", note_id)
         for key in ("collected_count", "comment_count", "share_count"):
             interact[key] = _count(interact[key], factor)
         interact["liked_count"] = listed["interact_info"]["liked_count"]
         user = {k: listed["user"][k] for k in ("user_id", "nickname", "avatar")}
+        # A user's own note (user_posted) has no search keyword to weave into its text and topics.
         detail |= {
             "note_id": note_id, "type": listed["type"], "title": listed.get("display_title", ""), "user": user,
-            "desc": f"{listed.get('display_title') or origin.keyword}\n#{origin.keyword}[话题]# {detail['desc']}",
-            "tag_list": [topic, *detail["tag_list"]], "time": int(created.timestamp() * 1000),
-            "last_update_time": int(created.timestamp() * 1000) + 1000,
+            "desc": detail["desc"] if own else f"{head}\n#{origin.keyword}[话题]# {detail['desc']}",
+            "tag_list": detail["tag_list"] if own else [topic, *detail["tag_list"]],
+            "time": int(created.timestamp() * 1000), "last_update_time": int(created.timestamp() * 1000) + 1000,
         }  # fmt: skip
         return detail
 
@@ -183,7 +197,10 @@ class XhsData:
         item: Json = copy.deepcopy(raw)
         card = item["note_card"]
         item["id"], item["xsec_token"] = note_id, self.token_of(note_id)
-        if "display_title" in card:  # some real items have none; their keyword is in the detail
+        owner = real_users().get(keyword.removeprefix(CREATOR_KEY)) if keyword.startswith(CREATOR_KEY) else None
+        if owner is not None:
+            card["user"] = {"user_id": keyword.removeprefix(CREATOR_KEY), **owner, "nick_name": owner["nickname"]}
+        elif "display_title" in card:  # some real items have none; their keyword is in the detail
             card["display_title"] = f"{keyword}｜{card['display_title']}"
         factor = 0.5 + stable_fraction(self.seed, "counts", note_id)
         card["interact_info"] = {k: _count(v, factor) for k, v in card.get("interact_info", {}).items()}

@@ -29,12 +29,13 @@ class CrawlRequest(BaseModel):
         "tieba, zhihu, or a short name (xhs, dy, ks, bili, wb).",
         examples=["weibo"],
     )
-    keywords: list[str] = Field(min_length=1, max_length=20, description="1 to 20 keywords (or a comma list).")
+    # `mode` comes before `keywords`: fields validate in order, and creator keywords depend on the mode.
     mode: CrawlMode = Field(
         CrawlMode.SEARCH,
         description="search: keywords are search words; creator: keywords are author ids (the platform's user "
         "id, as in a post's author_id) and each author's own posts are collected (capabilities.author_posts).",
     )
+    keywords: list[str] = Field(min_length=1, max_length=20, description="1 to 20 keywords (or a comma list).")
     max_results: int = Field(50, ge=1, le=1000, description="Posts to collect per keyword, 1..1000.")
     time_range: str = Field("all", description=f"Publish-time window: {TIME_RANGE_HELP}.")
     sort_by: SortBy = Field(SortBy.HOT, description="Result order: hot, recent, likes, comments, shares.")
@@ -97,13 +98,21 @@ class CrawlRequest(BaseModel):
 
     @field_validator("keywords")
     @classmethod
-    def _keywords(cls, value: list[str]) -> list[str]:
+    def _keywords(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        from keypick.platforms import registry
+
+        platform = info.data.get("platform")
+        adapter = registry.INFOS.get(resolve_platform(platform)) if isinstance(platform, str) else None
+        # Creator keywords may be profile links, longer than a search word: the platform reads them.
+        read = adapter.creator_keyword if adapter and info.data.get("mode") is CrawlMode.CREATOR else None
         cleaned: list[str] = []
         for word in value:
             word = word.strip()
             if not word:
                 raise ValueError("keywords must not be empty strings")
-            if len(word) > 100:
+            if read is not None:
+                word = read(word)
+            elif len(word) > 100:
                 raise ValueError(f"keyword {word[:20]!r}... is longer than 100 characters")
             if word not in cleaned:
                 cleaned.append(word)

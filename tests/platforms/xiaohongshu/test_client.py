@@ -269,7 +269,8 @@ def test_adapter_info() -> None:
     caps = ADAPTER_INFO.capabilities
     assert (caps.search, caps.detail, caps.comments, caps.replies, caps.author) == (True,) * 5
     assert (caps.needs_account, caps.needs_browser, caps.author_posts, caps.native_time_filter) == (
-        True, False, False, False,
+        True, False, True, False,
     )  # fmt: skip
+    assert "user_posted" in caps.notes and ADAPTER_INFO.creator_keyword is not None
     assert caps.native_sorts == ("hot→popularity_descending", "recent→time_descending", "default→general")
     assert "xhshow" in caps.notes

@@ -34,6 +34,7 @@ from keypick.platforms.xiaohongshu.parsers import (
     parse_note_html,
     parse_search_page,
 )
+from keypick.platforms.xiaohongshu.posted import creator_keyword, parse_creator_ref, parse_user_posted
 from keypick.platforms.xiaohongshu.signing import (
     Signer,
     base_headers,
@@ -51,7 +52,7 @@ ADAPTER_INFO = AdapterInfo(
         comments=True,
         replies=True,
         author=True,
-        author_posts=False,
+        author_posts=True,
         native_sorts=("hot→popularity_descending", "recent→time_descending", "default→general"),
         native_time_filter=False,
         content_types=tuple(t.value for t in c.CONTENT_TO_NOTE_TYPE),
@@ -63,10 +64,13 @@ ADAPTER_INFO = AdapterInfo(
             "read in China time) and often no comment count, so filters applied to cards are coarse; "
             "complete() fetches each note (one feed request, needing the search item's xsec_token; the "
             "/explore page is the fallback). Replies: the embedded ones plus /comment/sub/page. Web "
-            "search stops at about 220 notes."
+            "search stops at about 220 notes. Author posts (mode creator; keywords are 24-hex user ids or "
+            "profile links carrying the user's xsec_token) page /user_posted by cursor, 30 notes a page, "
+            "each completed from the feed with the token it was listed with."
         ),
     ),
     page_size=c.PAGE_SIZE,
+    creator_keyword=creator_keyword,
 )
 
 #: Requests one comments() call may spend looking for a comment not seen before.
@@ -117,6 +121,23 @@ class XiaohongshuAdapter(PlatformAdapter):
         result = parse_search_page(await self._request("search", body), fetched_at=self._clock())
         next_cursor = {"page": page + 1, "search_id": search_id} if result.has_more else None
         return SearchPage(posts=result.posts, next_cursor=next_cursor, skipped=result.skipped)
+
+    async def author_posts(self, author_id: str, *, cursor: Cursor | None) -> SearchPage:
+        """Return one page of a creator's notes; the cursor is {"cursor": the last note id the list gave}."""
+        try:
+            ref = parse_creator_ref(author_id)
+        except ValueError as exc:
+            raise DataFetchError(f"xiaohongshu creator_posts: {exc}", platform=c.PLATFORM,
+                                 endpoint="creator_posts") from None  # fmt: skip
+        after = str((cursor or {}).get("cursor") or "")
+        params = {"num": c.POSTED_PAGE_SIZE, "cursor": after, "user_id": ref.user_id,
+                  "image_formats": ",".join(c.IMAGE_FORMATS), "xsec_token": ref.xsec_token,
+                  "xsec_source": c.CREATOR_XSEC_SOURCE}  # fmt: skip
+        result = parse_user_posted(await self._request("creator_posts", params), fetched_at=self._clock())
+        # A cursor that does not move would loop forever: take it as the end.
+        more = result.has_more and result.cursor != after
+        return SearchPage(posts=result.posts, next_cursor={"cursor": result.cursor} if more else None,
+                          skipped=result.skipped)  # fmt: skip
 
     async def complete(self, post: Post) -> Post:
         """Return the note with its desc, exact time, tags and media from the feed (or the note page)."""

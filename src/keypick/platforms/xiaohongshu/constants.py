@@ -32,10 +32,14 @@ WEB_BASE = "https://www.xiaohongshu.com"
 PAGE_SIZE = 20
 #: Replies asked per /comment/sub/page call (the web client's `num`).
 SUB_PAGE_SIZE = 10
+#: Notes asked per user_posted page (the web client's `num`).
+POSTED_PAGE_SIZE = 30
 #: `image_formats` the web client sends with detail and comment calls.
 IMAGE_FORMATS = ("jpg", "webp", "avif")
 #: `xsec_source` of notes found by search (and the fallback when a card carries none).
 SEARCH_XSEC_SOURCE = "pc_search"
+#: `xsec_source` of a user_posted request (platforms.md §1.1), and of its notes when they name none.
+CREATOR_XSEC_SOURCE = "pc_feed"
 #: Where `video.consumer.origin_video_key` lives (the original upload, best quality).
 VIDEO_CDN = "http://sns-video-bd.xhscdn.com/"
 

@@ -91,8 +91,9 @@ ENDPOINTS: dict[str, Endpoint] = {
             f"{API_BASE}/api/sns/web/v1/user_posted",
             True,
             "json",
-            "num 30, cursor (last note id), user_id, image_formats, xsec_token, xsec_source pc_feed; "
-            "not wired into the adapter yet (author_posts=False)",
+            "num 30, cursor ('' first, then data.cursor: the last note id), user_id, image_formats, xsec_token "
+            "(the user's, from the profile link), xsec_source pc_feed; data.notes[] (note_id, xsec_token, "
+            "xsec_source, display_title, type, user, interact_info, cover), data.cursor, data.has_more",
         ),
     )
 }
