@@ -9,7 +9,9 @@ for rejected signatures); parameter and token errors use the `{code, success:fal
 (code -1, "访问链接异常" for a wrong token). The www pages carry `window.__INITIAL_STATE__`; no page
 was captured, so they are built from the feed note_card (camelCased) and the platforms.md field list.
 Risk answers: 461 + Verifytype/Verifyuuid (placeholder values; body not captured), code 300012 /
-300011 business errors, code -100 "登录已过期". The data comes from xiaohongshu_data.py.
+300011 business errors, code -100 "登录已过期". The data comes from xiaohongshu_data.py; a creator's
+note list (user_posted, no capture) from xiaohongshu_posted.py, the signature checks from
+xiaohongshu_checks.py.
 """
 
 from __future__ import annotations
