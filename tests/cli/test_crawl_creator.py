@@ -27,7 +27,9 @@ def test_xhs_creator_crawl(sandbox: Any, tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("KEYPICK_XIAOHONGSHU__MIN_INTERVAL", "0")
     monkeypatch.setenv("KEYPICK_XIAOHONGSHU__JITTER", "0")
     out = tmp_path / "notes.jsonl"
-    link = f"https://www.xiaohongshu.com/user/profile/{USER}?xsec_token=ABqjFwQVaCC0slr7d99ZozueVfzG8oe1ejkMCBR85O034%3D"
+    link = (
+        f"https://www.xiaohongshu.com/user/profile/{USER}?xsec_token=ABqjFwQVaCC0slr7d99ZozueVfzG8oe1ejkMCBR85O034%3D"
+    )
     result = runner.invoke(app, ["crawl", "xhs", link, "--creator", "--max", "35", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert ": completed" in result.output and "max_results" in result.output
