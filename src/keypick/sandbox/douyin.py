@@ -1,8 +1,8 @@
 """Replay of www.douyin.com (platforms.md section 2): the signing home page, API checks and envelopes.
 
 Served: the home page (GET /, the sandbox signing page whose hook adds `a_bogus` to every
-/aweme/ call, as the real page's scripts do), general search, comments, replies and user
-profiles. Checks, in Douyin's order:
+/aweme/ call, as the real page's scripts do), general search, comments, replies, user
+profiles and a user's posts (/aweme/post/, paged by max_cursor). Checks, in Douyin's order:
 1. the gateway: the common params (device_platform=webapp, aid=6383, channel=channel_pc_web, a
    numeric webid) and a valid `a_bogus` (keypick.sandbox.signing_pages). Failing calls get
    HTTP 200 with an EMPTY body, Douyin's known "blocked" answer (platforms.md §2.4);
@@ -22,7 +22,16 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from keypick.sandbox.douyin_data import COMMENT_PAGES, COMMENTS, HOST, SEARCH, DouyinData, real_user
+from keypick.sandbox.douyin_data import (
+    COMMENT_PAGES,
+    COMMENTS,
+    CREATOR_KEY,
+    HOST,
+    RESULTS_PER_PAGE,
+    SEARCH,
+    DouyinData,
+    real_user,
+)
 from keypick.sandbox.faults import FaultSpec
 from keypick.sandbox.replay import Call, html_response, json_response
 from keypick.sandbox.samples import load_json
@@ -34,6 +43,7 @@ PATHS = {
     f"{API}/comment/list/": "comments",
     f"{API}/comment/list/reply/": "replies",
     f"{API}/user/profile/other/": "profile",
+    f"{API}/aweme/post/": "posts",
 }
 GATEWAY = {"device_platform": "webapp", "aid": "6383", "channel": "channel_pc_web"}
 SORT_TYPES = frozenset({"0", "1", "2"})
@@ -71,6 +81,8 @@ class DouyinReplay:
         if endpoint == "replies":
             page = (_number(params.get("cursor")) or 0) // max(1, _number(params.get("count")) or 20) + 1
             return Call("replies", keyword=self.data.keyword_of(params.get("item_id", "")), page=page)
+        if endpoint == "posts":
+            return Call("posts", keyword=f"{CREATOR_KEY}{params.get('sec_user_id', '')}", page=self._posts_page(params))
         return Call("profile") if endpoint == "profile" else None
 
     def answer(self, request: Request, path: str, call: Call, *, empty: bool = False) -> Response:
@@ -84,7 +96,8 @@ class DouyinReplay:
             return _blocked()
         if not request.cookies.get("sessionid"):
             return json_response(NOT_LOGGED_IN)
-        handler = {"search": self._search, "comments": self._comments, "replies": self._replies}.get(call.endpoint)
+        handler = {"search": self._search, "comments": self._comments, "replies": self._replies,
+                   "posts": self._posts}.get(call.endpoint)  # fmt: skip
         return json_response(handler(params, empty) if handler else self._profile(params, empty))
 
     def business_error(self, fault: FaultSpec) -> Response:
@@ -159,6 +172,29 @@ class DouyinReplay:
         envelope.update(comments=comments or None, cursor=cursor, has_more=int(more), total=total)
         envelope["extra"] = {**envelope["extra"], "now": int(self.data.anchor.timestamp() * 1000)}
         return envelope
+
+    def _posts(self, params: Mapping[str, str], empty: bool) -> Json:
+        """A user's posts older than max_cursor (ms), newest first; a well-formed unknown sec_uid has none."""
+        sec_uid, count = params.get("sec_user_id", ""), _number(params.get("count"))
+        max_cursor = _number(params.get("max_cursor"))
+        if not sec_uid.startswith("MS4wLjABAAAA"):
+            return _error("sec_user_id must be a sec_uid (MS4wLjABAAAA…)")
+        if count is None or not 1 <= count <= 50 or max_cursor is None:
+            return _error("count must be between 1 and 50 and max_cursor a number (0 first)")
+        if params.get("locate_query") != "false" or params.get("publish_video_strategy_type") != "2":
+            return _error("locate_query must be false and publish_video_strategy_type 2")
+        total = self.pages * RESULTS_PER_PAGE if real_user(sec_uid) else 0
+        awemes, more = self.data.user_posts(sec_uid, max_cursor, count, total)
+        awemes = [] if empty else awemes
+        last = awemes[-1]["create_time"] * 1000 if awemes else max_cursor
+        return {"status_code": 0, "status_msg": "", "aweme_list": awemes, "has_more": int(more and bool(awemes)),
+                "max_cursor": last}  # fmt: skip
+
+    def _posts_page(self, params: Mapping[str, str]) -> int:
+        """The page a max_cursor stands for (1 for 0), so faults can be scoped by page."""
+        total, count = self.pages * RESULTS_PER_PAGE, max(1, _number(params.get("count")) or 18)
+        start = self.data.posts_start(params.get("sec_user_id", ""), _number(params.get("max_cursor")) or 0, total)
+        return start // count + 1
 
     def _profile(self, params: Mapping[str, str], empty: bool) -> Json:
         sec_uid = params.get("sec_user_id", "")

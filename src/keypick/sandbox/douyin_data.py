@@ -15,6 +15,9 @@ What is real and what is reshaped (no capture of the web search exists, SOURCES.
 - Replies (/comment/list/reply/, no capture; platforms.md: "same shape") are real comment objects
   re-identified as level-2 replies of their root (`reply_id` = root cid).
 - Profiles (/user/profile/other/, no capture) serve the real user objects of the samples as `user`.
+- A user's posts (/aweme/post/, no capture; platforms.md: `aweme_list[]` of aweme objects) are the same
+  varied awemes of the search cards with that real user as `author` and no keyword tag, newest first;
+  `max_cursor` is the last one's create_time in ms, as the web list pages by time.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ STEP_SECONDS = 90 * 60  # 50 posts span about 3 days: the 1-day filter keeps the
 RELATED_AT = 8  # where the capture has its related-search card: after the 8th aweme
 MIX_SLOT = 5  # the page-1 position served as a mix card
 MAX_REMEMBERED = 200_000
+CREATOR_KEY = "user:"  # the "keyword" of a user's own posts
 _STAT_KEYS = ("digg_count", "comment_count", "share_count", "collect_count", "download_count", "recommend_count")
 Json = dict[str, Any]
 
@@ -125,6 +129,19 @@ class DouyinData:
             out.append(reply)
         return out, total
 
+    def posts_start(self, sec_uid: str, max_cursor: int, total: int) -> int:
+        """Return the position of a user's first post older than max_cursor (ms; 0: the newest, position 0)."""
+        key = f"{CREATOR_KEY}{sec_uid}"
+        older = (p for p in range(total) if int(self.created_at(key, p).timestamp() * 1000) < max_cursor)
+        return next(older, total) if max_cursor else 0
+
+    def user_posts(self, sec_uid: str, max_cursor: int, count: int, total: int) -> tuple[list[Json], bool]:
+        """Return a user's awemes older than max_cursor, newest first, and whether more follow."""
+        start = self.posts_start(sec_uid, max_cursor, total)
+        positions = range(start, min(start + max(0, count), total))
+        awemes = [self._card(f"{CREATOR_KEY}{sec_uid}", p)["aweme_info"] for p in positions]
+        return awemes, start + len(awemes) < total
+
     def _between(self, start: datetime, salt: object) -> int:
         span = max((self.anchor - start).total_seconds(), 0.0)
         return int((start + timedelta(seconds=span * stable_fraction(self.seed, "ctime", salt))).timestamp())
@@ -142,13 +159,19 @@ class DouyinData:
         stats = aweme["statistics"]
         for key in _STAT_KEYS:
             stats[key] = scale_count(stats.get(key), factor)
-        tag = keyword.replace(" ", "")
-        start = len(aweme["desc"]) + 1
-        aweme["desc"] = f"{aweme['desc']} #{tag}"
-        extra = {"hashtag_name": tag, "type": 1, "start": start, "end": start + len(tag) + 1, "is_commerce": False}
-        aweme["text_extra"] = [*(aweme.get("text_extra") or []), extra]
+        owner = real_user(keyword.removeprefix(CREATOR_KEY)) if keyword.startswith(CREATOR_KEY) else None
+        if owner is not None:  # a user's own post: that user is the author, and there is no keyword to tag
+            aweme["author"] = copy.deepcopy(owner)
+            if str(owner.get("uid", "")).isdigit():
+                aweme["author_user_id"] = int(owner["uid"])
+        else:
+            tag = keyword.replace(" ", "")
+            start = len(aweme["desc"]) + 1
+            aweme["desc"] = f"{aweme['desc']} #{tag}"
+            extra = {"hashtag_name": tag, "type": 1, "start": start, "end": start + len(tag) + 1, "is_commerce": False}
+            aweme["text_extra"] = [*(aweme.get("text_extra") or []), extra]
         self._remember(self._keywords, new_id, (keyword, position))
-        if position == MIX_SLOT:
+        if position == MIX_SLOT and owner is None:
             card.pop("aweme_info")
             card["aweme_mix_info"] = {"mix_items": [aweme]}
         return card

@@ -193,4 +193,5 @@ def test_adapter_info_and_registry() -> None:
     caps = ADAPTER_INFO.capabilities
     assert caps.needs_browser and caps.needs_account and caps.comments and caps.replies and caps.author
     assert not caps.detail and caps.native_time_filter and ADAPTER_INFO.page_size == 10
+    assert caps.author_posts and "/aweme/post/" in caps.notes and ADAPTER_INFO.creator_keyword is not None
     assert registry.is_available("douyin") and registry.INFOS[Platform.DOUYIN] is ADAPTER_INFO

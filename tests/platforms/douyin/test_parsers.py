@@ -188,6 +188,6 @@ def test_detail_answer() -> None:
 
 
 def test_parse_kinds() -> None:
-    assert set(PARSE_KINDS) == {"search", "detail", "comments", "creator"}
+    assert set(PARSE_KINDS) == {"search", "detail", "comments", "creator", "creator_posts"}
     records = PARSE_KINDS["search"](search(), FETCHED_AT)
     assert [p.id for p in records if isinstance(p, Post)] == [e[0] for e in EXPECTED]

@@ -34,6 +34,7 @@ from keypick.platforms.douyin.parsers import (
     parse_search_page,
     parse_user_profile,
 )
+from keypick.platforms.douyin.posts import creator_keyword, parse_user_posts
 from keypick.platforms.douyin.signing import build_headers, build_params
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ ADAPTER_INFO = AdapterInfo(
         comments=True,
         replies=True,
         author=True,
-        author_posts=False,
+        author_posts=True,
         native_sorts=("hot→0 general", "likes→1 most liked", "recent→2 latest"),
         native_time_filter=True,
         needs_account=True,
@@ -58,10 +59,13 @@ ADAPTER_INFO = AdapterInfo(
             "body (risk_control). Search needs a logged-in cookie (KEYPICK_COOKIES_DY). The time "
             "filter is coarse (1, 7 or 180 days, else any). Search cards carry the whole aweme, so no "
             "detail call is made; they have no ip_label. Replies are paged from /comment/list/reply/ "
-            "for every comment with reply_comment_total > 0. Douyin publishes no view counts."
+            "for every comment with reply_comment_total > 0. Douyin publishes no view counts. Author "
+            "posts (mode creator; keywords are sec_uids, the author_id of Douyin posts, or profile links) "
+            "page /aweme/post/ by max_cursor, 18 a page, through the same page."
         ),
     ),
     page_size=c.PAGE_SIZE,
+    creator_keyword=creator_keyword,
 )
 
 #: Requests one comments() call may spend skipping empty reply pages before it hands back.
@@ -121,6 +125,22 @@ class DouyinAdapter(PlatformAdapter):
         # Step by the count asked for (MC steps 10 while asking 15, so its pages overlap).
         next_cursor = None if result.end else {"offset": offset + c.PAGE_SIZE, "search_id": result.logid or ""}
         return SearchPage(posts=result.posts, next_cursor=next_cursor, skipped=result.skipped)
+
+    async def author_posts(self, author_id: str, *, cursor: Cursor | None) -> SearchPage:
+        """Return one page of a user's posts (author_id: the sec_uid); the cursor is {"max_cursor"} the list gave."""
+        try:
+            sec_uid = creator_keyword(author_id)
+        except ValueError as exc:
+            message = f"douyin creator_posts: {exc}"
+            raise DataFetchError(message, platform=c.PLATFORM, endpoint="creator_posts") from None
+        after = int((cursor or {}).get("max_cursor", 0))
+        params = {"sec_user_id": sec_uid, "count": c.POSTS_PAGE_SIZE, "max_cursor": after, "locate_query": "false",
+                  "publish_video_strategy_type": 2}  # fmt: skip
+        result = parse_user_posts(await self._get("creator_posts", params), fetched_at=self._clock())
+        # Ends on has_more 0 or an empty page (the parser's has_more), or a max_cursor that does not move.
+        more = result.has_more and result.max_cursor != after
+        return SearchPage(posts=result.posts, next_cursor={"max_cursor": result.max_cursor} if more else None,
+                          skipped=result.skipped)  # fmt: skip
 
     async def comments(self, post: Post, *, cursor: Cursor | None) -> CommentPage:
         """Return the next batch: a root page, or one reply page of the next root that has replies.

@@ -32,6 +32,8 @@ HOME_URL = f"{BASE_URL}/"
 PAGE_SIZE = 10
 #: Comments (and replies) asked for per page, as MC and the web page do.
 COMMENT_PAGE_SIZE = 20
+#: Posts asked for per /aweme/post/ page (a user's own posts), as the web page does (platforms.md §2.1).
+POSTS_PAGE_SIZE = 18
 
 #: `aweme_type` of an image post (图文): its `video.play_addr` is the background music, not a video.
 AWEME_TYPE_NOTE = 68

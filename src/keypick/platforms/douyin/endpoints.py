@@ -58,8 +58,9 @@ ENDPOINTS: dict[str, Endpoint] = {
             "creator_posts",
             "GET",
             f"{BASE_URL}/aweme/v1/web/aweme/post/",
-            "sec_user_id, count=18, max_cursor ('' first) → aweme_list[], has_more, max_cursor; "
-            "not wired into the adapter yet (author_posts=False)",
+            "sec_user_id, count=18, max_cursor (0 first, then the answer's), locate_query=false, "
+            "publish_video_strategy_type=2 → aweme_list[] (aweme objects, as search cards' aweme_info), "
+            "has_more 0/1, max_cursor",
         ),
     )
 }
