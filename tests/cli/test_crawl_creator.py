@@ -1,4 +1,5 @@
-"""`keypick crawl xhs <user id or profile link> --creator`: a creator's own notes, one-shot, against the sandbox."""
+"""`keypick crawl xhs <user id or profile link> --creator` (or `--mode creator`): a creator's own notes, one-shot,
+against the sandbox."""
 
 from __future__ import annotations
 
@@ -42,5 +43,12 @@ def test_xhs_creator_crawl(sandbox: Any, tmp_path: Path, monkeypatch: pytest.Mon
     finally:
         db.close()
     assert ledger == [(link, 2, 35, "max_results")]
-    refused = runner.invoke(app, ["crawl", "xhs", "not-a-user", "--creator"])
+    # --mode creator is the same as --creator (the API's `mode`); a keyword that is no user id is refused.
+    refused = runner.invoke(app, ["crawl", "xhs", "not-a-user", "--mode", "creator"])
     assert refused.exit_code == 2 and "keywords" in refused.output and "profile link" in refused.output
+    again = tmp_path / "again.jsonl"
+    bare = runner.invoke(app, ["crawl", "xhs", USER, "--mode", "creator", "--max", "3", "--out", str(again)])
+    assert bare.exit_code == 0 and ": completed" in bare.output, bare.output
+    assert {json.loads(line)["author_id"] for line in again.read_text(encoding="utf-8").splitlines()} == {USER}
+    searched = runner.invoke(app, ["crawl", "xhs", USER, "--mode", "search", "--max", "3"])
+    assert searched.exit_code == 0 and ": completed" in searched.output  # the id searched as a word

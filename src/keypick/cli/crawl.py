@@ -18,6 +18,7 @@ from keypick.enums import SortBy, TaskStatus
 from keypick.exceptions import KeyPickError
 from keypick.export import exporters
 from keypick.platforms import registry
+from keypick.platforms.base import CrawlMode
 from keypick.tasks import results as task_results
 from keypick.tasks import service as task_service
 from keypick.tasks.schemas import CrawlRequest
@@ -36,6 +37,7 @@ def crawl(
     exclude: Annotated[list[str] | None, typer.Option(help="Drop posts containing this word (repeatable).")] = None,
     out: Annotated[Path | None, typer.Option(help="Write results to FILE.csv, .jsonl, .json or .xlsx.")] = None,
     creator: Annotated[bool, typer.Option("--creator", help="KEYWORDS are author ids: collect their posts.")] = False,
+    mode: Annotated[CrawlMode, typer.Option(help="search, or creator (the same as --creator).")] = CrawlMode.SEARCH,
     content_type: Annotated[str, typer.Option("--type", help="Native type filter: all, video, image, ...")] = "all",
 ) -> None:
     """Crawl now, in this process, and print a summary (optionally export the results)."""
@@ -43,7 +45,7 @@ def crawl(
         request = CrawlRequest(
             platform=platform, keywords=keywords, max_results=max_results, time_range=since, sort_by=sort,
             include_comments=comments, max_comments_per_post=max_comments, crawl_author_details=authors,
-            min_likes=min_likes, exclude_keywords=exclude or [], mode="creator" if creator else "search",
+            min_likes=min_likes, exclude_keywords=exclude or [], mode=CrawlMode.CREATOR if creator else mode,
             content_type=content_type,
         )  # fmt: skip
     except PydanticValidationError as exc:
