@@ -41,6 +41,7 @@ from keypick.db import create_engine, session_factory
 from keypick.platforms.weibo.parsers import parse_search_page
 from keypick.sandbox.samples import load_json
 from keypick.sandbox.vary import vary_mblog
+from keypick.search.pg_index import IndexChoice
 from keypick.tasks import service as task_service
 from keypick.tasks.schemas import CrawlRequest
 
@@ -101,10 +102,12 @@ def raw_row(p: Post, now: datetime, *, native_time: bool = False) -> tuple[Any, 
 Writer = Callable[[int, list[Post]], Awaitable[None]]
 
 
-async def keypick_writer(url: str, batches: Batches, *, hits: bool) -> tuple[Writer, Callable[[], Awaitable[None]]]:
+async def keypick_writer(
+    url: str, batches: Batches, *, hits: bool, pg_search_index: IndexChoice = "auto"
+) -> tuple[Writer, Callable[[], Awaitable[None]]]:
     """Migrate a fresh database at `url`; return (write batch i, close) for the KeyPick write path."""
     engine = create_engine(url)
-    await migrate.upgrade(engine)
+    await migrate.upgrade(engine, pg_search_index=pg_search_index)
     sessions = session_factory(engine)
     # As a real task would: at most 1000 hits per keyword (max_results) and at most 20 keywords.
     n = sum(len(b) for b in batches)
@@ -223,7 +226,9 @@ async def bench_sqlite(batches: Batches, *, hits: bool) -> dict[str, float]:
                 await close()
 
 
-async def bench_pg(admin_url: str, batches: Batches, *, hits: bool) -> dict[str, float]:
+async def bench_pg(
+    admin_url: str, batches: Batches, *, hits: bool, pg_search_index: IndexChoice = "auto"
+) -> dict[str, float]:
     """Seconds per path on fresh PostgreSQL databases next to `admin_url`, interleaved batch by batch."""
     base = admin_url.rsplit("/", 1)[0]
     names = {path: f"keypick_bench_{uuid.uuid4().hex[:10]}" for path in ("keypick", "keypick_hits")[: 1 + hits]}
@@ -233,7 +238,8 @@ async def bench_pg(admin_url: str, batches: Batches, *, hits: bool) -> dict[str,
         for path, name in names.items():
             await pg_database(admin_url, "create", name)
             url = "postgresql+asyncpg://" + f"{base}/{name}".split("://", 1)[1]
-            writers[path], close = await keypick_writer(url, batches, hits=path == "keypick_hits")
+            writers[path], close = await keypick_writer(url, batches, hits=path == "keypick_hits",
+                                                        pg_search_index=pg_search_index)  # fmt: skip
             closers.append(close)
         writers["raw"], close = await pg_raw_writer(f"{base}/{names['keypick']}")  # its own table, same database
         closers.append(close)
@@ -284,6 +290,12 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=20, help="posts per transaction (one crawled page)")
     parser.add_argument("--pg", metavar="URL", help="also run on PostgreSQL (a scratch database next to URL)")
     parser.add_argument("--hits", action="store_true", help="also time upsert_posts + record_hits (crawler page)")
+    parser.add_argument(
+        "--pg-search-index",
+        choices=("auto", "gin"),
+        default="auto",
+        help="PostgreSQL search index of the KeyPick path (auto: RUM when the extension exists)",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
     batches, parse_s = parse_all(make_payloads(args.n, args.batch))
@@ -292,7 +304,8 @@ def main() -> int:
         raise SystemExit(f"expected {args.n} distinct posts, got {n}")
     results = rows("sqlite", n, asyncio.run(bench_sqlite(batches, hits=args.hits)))
     if args.pg:
-        results += rows("postgresql", n, asyncio.run(bench_pg(args.pg, batches, hits=args.hits)))
+        timings = asyncio.run(bench_pg(args.pg, batches, hits=args.hits, pg_search_index=args.pg_search_index))
+        results += rows("postgresql", n, timings)
     if args.json:
         print(json.dumps({"n": n, "batch": args.batch, "parse_seconds": parse_s, "results": results}, indent=2))
     else:

@@ -60,8 +60,9 @@ def reconcile(conn: Any, *, choice: IndexChoice = "auto") -> str:
     why_not = "KEYPICK_PG_SEARCH_INDEX=gin" if choice == "gin" else _create_rum_extension(conn)
     if why_not is None:
         if not _exists(conn, RUM_INDEX):
-            rows = conn.execute(text("SELECT count(*) FROM post")).scalar()
-            log.warning("building the RUM search index over %s posts (minutes on large histories)", rows)
+            rows = int(conn.execute(text("SELECT count(*) FROM post")).scalar() or 0)
+            if rows >= 100_000:  # say why this upgrade takes minutes
+                log.warning("building the RUM search index over %s posts: a few minutes", rows)
             conn.execute(text(f"CREATE INDEX {RUM_INDEX} ON post USING rum (search_vector rum_tsvector_ops)"))
         conn.execute(text(f"DROP INDEX IF EXISTS {GIN_INDEX}"))
         return "rum"
