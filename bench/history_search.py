@@ -122,7 +122,8 @@ async def run(
         all_fts += fts_times
         all_like += like_times
         per_query.append({"q": q, "fts_total": found["total"], "like_total": scanned["total"],
-                          "total_exact": found["total_exact"], "ranked": found["ranked"],
+                          "total_exact": found["total_exact"], "total_relation": found["total_relation"],
+                          "ranked": found["ranked"],
                           "fts": summary(fts_times), "like": summary(like_times),
                           "speedup_p50": statistics.median(like_times) / statistics.median(fts_times)})  # fmt: skip
     timed_aggregates = []
@@ -154,7 +155,7 @@ def markdown(r: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|",
     ]
     for q in r["queries"]:
-        about = "" if q["total_exact"] else "≈"
+        about = {"eq": "", "approx": "≈", "gte": "≥"}[q["total_relation"]]
         lines.append(f"| `{q['q']}` | {about}{q['fts_total']:,} / {q['like_total']:,} | {q['ranked']:,} "
                      f"| {q['fts']['p50_ms']:.1f} / "
                      f"{q['fts']['p95_ms']:.1f} | {q['like']['p50_ms']:.0f} / {q['like']['p95_ms']:.0f} "
