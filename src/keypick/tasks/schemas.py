@@ -33,8 +33,8 @@ class CrawlRequest(BaseModel):
     mode: CrawlMode = Field(
         CrawlMode.SEARCH,
         description="search: keywords are search words; creator: keywords are author ids (the platform's user "
-        "id, as in a post's author_id; xiaohongshu and douyin also take profile links) and each author's own "
-        "posts are collected (capabilities.author_posts).",
+        "id, as in a post's author_id; xiaohongshu, douyin and tieba also take profile links, zhihu a url_token) "
+        "and each author's own posts are collected (capabilities.author_posts).",
     )
     keywords: list[str] = Field(min_length=1, max_length=20, description="1 to 20 keywords (or a comma list).")
     max_results: int = Field(50, ge=1, le=1000, description="Posts to collect per keyword, 1..1000.")
