@@ -56,8 +56,8 @@ async def _estimate(session: AsyncSession, expression: str) -> int:
 
 async def rum_ranked(
     session: AsyncSession, query: Query, *, limit: int, offset: int
-) -> tuple[int, str, list[tuple[int, float]]]:
-    """Return (total, relation, [(pk, score)]) in RUM rank order, without conditions on other columns.
+) -> tuple[int, str, list[tuple[PostRow, float]]]:
+    """Return (total, relation, [(post, score)]) in RUM rank order, without conditions on other columns.
 
     relation is "eq" (counted), "approx" (the planner's estimate from the column's statistics: close for
     one word, rougher for phrases and exclusions) or "gte" (the planner expected few, but more than
@@ -87,8 +87,9 @@ async def rum_ranked(
         {f"{kv}{i}": value for i, pair in enumerate(settings.items()) for kv, value in zip("kv", pair, strict=True)},
     )
     distance = vector.op("<=>", return_type=Float())(tsq)
-    stmt = select(PostRow.pk, func.rum_ts_score(vector, tsq)).where(vector.op("@@")(tsq)).order_by(distance)
-    page = [(int(pk), float(score)) for pk, score in await session.execute(stmt.limit(limit).offset(offset))]
+    # The ordered scan visits each returned row in the heap anyway: read the whole post there, not in a second query.
+    stmt = select(PostRow, func.rum_ts_score(vector, tsq)).where(vector.op("@@")(tsq)).order_by(distance)
+    page = [(row, float(score)) for row, score in await session.execute(stmt.limit(limit).offset(offset))]
     if relation != "eq" and len(page) < limit and (page or not offset):  # a short page ends the matches
         total, relation = offset + len(page), "eq"
     return total, relation, page

@@ -124,8 +124,8 @@ async def search_page(
         return await _fts5_ranked(session, query, window=window, limit=limit, offset=offset)
     rum = dialect == "postgresql" and await pg_search.has_rum(session)
     if rum and order is None and not where:
-        total, relation, page = await pg_search.rum_ranked(session, query, limit=limit, offset=offset)
-        return SearchPage(total=total, relation=relation, ranked=total, rows=await _rows(session, page))
+        total, relation, posts = await pg_search.rum_ranked(session, query, limit=limit, offset=offset)
+        return SearchPage(total=total, relation=relation, ranked=total, rows=posts)
     narrow = _narrow(dialect, query, where, rum=rum)
     # OFFSET 0 keeps the planner from moving the score (and the wide tsvector) above the window:
     # the count over the matches then rides on the same single scan as the ranking.
