@@ -2,8 +2,9 @@
 
 Real: search_type_video-1 (2026 item shape), search_type_video-2 (2020 shape), reply-1 and reply-2
 (/x/v2/reply), reply_wbi_main-1 (/x/v2/reply/wbi/main). NOT captured, built here from the field lists
-of platforms.md §4 around real values: the nav answer, /view/detail, /x/space/wbi/acc/info and the
-/x/v2/reply/reply sub-reply page.
+of platforms.md §4 around real values: the nav answer, /view/detail, /x/space/wbi/acc/info, the
+/x/v2/reply/reply sub-reply page and the uploader list /x/space/wbi/arc/search (real search items under
+the list's field names).
 """
 
 from __future__ import annotations
@@ -93,3 +94,21 @@ def sub_replies(root_index: int = 0, pn: int = 1, ps: int = 10) -> dict[str, Any
     replies = root.pop("replies")
     page = {"num": pn, "size": ps, "count": root["rcount"]}
     return {"code": 0, "message": "0", "ttl": 1, "data": {"page": page, "replies": replies, "root": root}}
+
+
+#: Search item name → uploader list (vlist) name, for the fields the two spell differently.
+VLIST_NAMES = {"pubdate": "created", "review": "comment", "duration": "length"}
+
+
+def space_vlist() -> list[dict[str, Any]]:
+    """The real 2020 search items under the vlist field names of /x/space/wbi/arc/search (built)."""
+    items = search_old()["data"]["result"]
+    keep = ("aid", "bvid", "title", "description", "pubdate", "play", "review", "video_review", "pic", "author",
+            "mid", "duration")  # fmt: skip
+    return [{VLIST_NAMES.get(k, k): item[k] for k in keep if k in item} for item in items]
+
+
+def space_videos(count: int = 12) -> dict[str, Any]:
+    """An /x/space/wbi/arc/search answer (built) of space_vlist(), page 1 of 30, `count` videos in all."""
+    page = {"pn": 1, "ps": 30, "count": count}
+    return {"code": 0, "message": "0", "data": {"list": {"vlist": space_vlist()}, "page": page}}

@@ -216,7 +216,7 @@ def test_user_info_hidden_gender_and_errors() -> None:
 
 
 def test_parse_kinds() -> None:
-    assert set(PARSE_KINDS) == {"search", "detail", "comments", "creator"}
+    assert set(PARSE_KINDS) == {"search", "detail", "comments", "creator", "creator_posts"}
     assert len(PARSE_KINDS["search"](search_old(), FETCHED_AT)) == 10
     (detail,) = PARSE_KINDS["detail"](view_detail(), FETCHED_AT)
     assert isinstance(detail, Post) and detail.id == "BV19wFGzzEPZ"

@@ -7,11 +7,13 @@ as a search item under other names, so it is renamed and read by the search item
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from keypick.content.schemas import Record
 from keypick.exceptions import ParseError
-from keypick.platforms.bilibili.constants import PLATFORM, envelope_error
+from keypick.platforms.bilibili.constants import PLATFORM, SPACE_PAGE_SIZE, envelope_error
 from keypick.platforms.bilibili.parsers import SearchResult, parse_video_item
 from keypick.platforms.normalize import parse_count
 
@@ -37,3 +39,12 @@ def parse_space_videos(payload: Any, *, fetched_at: datetime, page: int, page_si
     count = parse_count((data.get("page") or {}).get("count")) if isinstance(data, dict) else None
     end = not vlist or count is None or page * page_size >= count
     return SearchResult(posts=posts, skipped=len(vlist) - len(posts), end=end)
+
+
+def _space_posts(payload: Any, fetched_at: datetime) -> list[Record]:
+    # A saved answer is read for its videos only: whether a page follows needs the request's pn and ps.
+    return list[Record](parse_space_videos(payload, fetched_at=fetched_at, page=1, page_size=SPACE_PAGE_SIZE).posts)
+
+
+#: The `keypick parse` kind of this list (space.py builds on parsers.py, so it cannot sit in its table).
+SPACE_KINDS: dict[str, Callable[[Any, datetime], list[Record]]] = {"creator_posts": _space_posts}
