@@ -45,30 +45,41 @@ class Recorder:
         chosen = list(entries) or self.entries
         return {"log": {"version": "1.2", "creator": {"name": "sandbox", "version": "1"}, "entries": chosen}}
 
-    def _save(self, response: httpx.Response, body: str | None) -> dict[str, Any]:
+    async def faults(self, *specs: str) -> None:
+        """Replace the sandbox's faults (KIND[:VALUE][@SCOPE]; none clears them)."""
+        response = await self.client.post("/_sandbox/faults", json=list(specs))
+        assert response.status_code == 200, response.text
+
+    def record(self, response: httpx.Response, body: str | None = None, *, mime: str = FORM["content-type"]) -> None:
+        """Save one answered request as the next HAR entry (`body`: the request body as sent, of type `mime`)."""
+        self.entries.append(self._save(response, body, mime=mime))
+
+    def _save(self, response: httpx.Response, body: str | None, *, mime: str = FORM["content-type"]) -> dict[str, Any]:
         target = response.request.url.raw_path.decode()  # "/www.zhihu.com/api/...?..."
         host, _, rest = target.removeprefix("/").partition("/")
         headers = [{"name": k, "value": v} for k, v in response.request.headers.items()]
         request: dict[str, Any] = {"method": response.request.method, "url": f"https://{host}/{rest}",
                                    "headers": headers}  # fmt: skip
         if body is not None:
-            request["postData"] = {"mimeType": FORM["content-type"], "text": body}
-        mime = response.headers.get("content-type", "application/octet-stream")
+            request["postData"] = {"mimeType": mime, "text": body}
+        answered = response.headers.get("content-type", "application/octet-stream")
         entry = {
             "startedDateTime": ANCHOR.isoformat(),
             "request": request,
-            "response": {"status": response.status_code, "content": {"mimeType": mime, "text": response.text}},
+            "response": {"status": response.status_code, "content": {"mimeType": answered, "text": response.text}},
         }
         return entry
 
-    async def zhihu(self, path: str, params: dict[str, Any], *, record: bool = True) -> dict[str, Any]:
-        """GET a www.zhihu.com API path signed as the sandbox page's hook signs it; return the JSON."""
+    async def zhihu(
+        self, path: str, params: dict[str, Any], *, record: bool = True, status: int = 200
+    ) -> dict[str, Any]:
+        """GET a www.zhihu.com API path signed as the sandbox page's hook signs it; return the JSON (of `status`)."""
         url = httpx.URL(f"/www.zhihu.com{path}", params=params)
         headers = {"x-zse-93": "101_3_3.0", "x-requested-with": "fetch", "x-api-version": "3.0.91",
                    "cookie": f"_xsrf=x; d_c0={D_C0}",
                    "x-zse-96": "2.0_" + sign("zhihu", f"{url.raw_path.decode()}\n{D_C0}")}  # fmt: skip
         response = await self.client.get(url, headers=headers)
-        assert response.status_code == 200, response.text
+        assert response.status_code == status, response.text
         if record:
             self.entries.append(self._save(response, None))
         payload: dict[str, Any] = response.json()

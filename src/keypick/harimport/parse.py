@@ -4,7 +4,9 @@ Most kinds go through registry.parse_raw, as `keypick parse` does. Three need wh
 and call the adapter's own parser the way its client does:
 - zhihu replies (comment_v5 child_comment): parse_comment_page with the root id of the URL;
 - tieba replies (楼中楼, /p/comment): parse_sub_replies with the thread (tid) and floor (pid) of the URL;
-- tieba detail (page_pc): the thread and, from the same answer, its page of first-level replies (floors).
+- tieba detail (page_pc): the thread and, from the same answer, its page of first-level replies (floors);
+- tieba creator_posts (myThread): parse_user_threads with the portrait of the URL, the threads' author
+  (the answer does not name its user).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from keypick.content.schemas import Record
 from keypick.exceptions import ParseError
 from keypick.harimport.recognize import Recognised
 from keypick.platforms import registry
+from keypick.platforms.tieba.creator import parse_user_threads
 from keypick.platforms.tieba.parsers import parse_sub_replies
 from keypick.platforms.zhihu.parsers import parse_comment_page
 
@@ -46,6 +49,8 @@ def parse_entry(item: Recognised, *, now: datetime) -> list[Record]:
             )
         return list(parse_sub_replies(item.payload, post_id=item.post_id or "", parent_id=item.parent_id,
                                       fetched_at=at))  # fmt: skip
+    if (platform, kind) == ("tieba", "creator_posts"):
+        return list(parse_user_threads(item.payload, fetched_at=at, portrait=item.author_id).posts)
     records = registry.parse_raw(platform, kind, item.payload, fetched_at=at)
     if (platform, kind) == ("tieba", "detail") and isinstance(item.payload, dict):
         # page_pc is the thread and its first page of floors in one answer, as the adapter reuses it.

@@ -3,6 +3,8 @@
 The table maps (host, path) to (platform, parse kind) plus where the keyword, the post id and the
 parent comment id sit in the request, because comment pages do not always name their post: a Zhihu
 child_comment page names only its root comment, a Tieba 楼中楼 page its thread and floor in the query.
+An author's post list (kind creator_posts) is stored under its author id, as a creator crawl's unit keyword
+is: the route says where the request names it (a Tieba myThread answer does not name its user at all).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 
 @dataclass(frozen=True)
@@ -26,11 +28,12 @@ class Route:
     keyword_param: str | None = None  #: query or body field holding the search keyword
     post_param: str | None = None  #: query/body field (or path group "post") holding the post id
     parent_param: str | None = None  #: query/body field (or path group "parent") holding the parent comment id
+    author_param: str | None = None  #: query/body field (or path group "author") holding the author id of a list
 
 
 def _r(platform: str, host: str, path: str, kind: str, *, kw: str | None = None, post: str | None = None,
-       parent: str | None = None) -> Route:  # fmt: skip
-    return Route(platform, host, re.compile(path), kind, kw, post, parent)
+       parent: str | None = None, author: str | None = None) -> Route:  # fmt: skip
+    return Route(platform, host, re.compile(path), kind, kw, post, parent, author)
 
 
 ROUTES: tuple[Route, ...] = (
@@ -41,17 +44,21 @@ ROUTES: tuple[Route, ...] = (
     _r("xiaohongshu", "edith.xiaohongshu.com", r"^/api/sns/web/v1/search/notes$", "search", kw="keyword"),
     _r("xiaohongshu", "edith.xiaohongshu.com", r"^/api/sns/web/v1/feed$", "detail"),
     _r("xiaohongshu", "edith.xiaohongshu.com", r"^/api/sns/web/v2/comment/(sub/)?page$", "comments", post="note_id"),
+    _r("xiaohongshu", "edith.xiaohongshu.com", r"^/api/sns/web/v1/user_posted$", "creator_posts", author="user_id"),
     _r("douyin", "www.douyin.com", r"^/aweme/v1/web/(general/search/single|search/item)/?$", "search", kw="keyword"),
     _r("douyin", "www.douyin.com", r"^/aweme/v1/web/aweme/detail/?$", "detail"),
     _r("douyin", "www.douyin.com", r"^/aweme/v1/web/comment/list/?$", "comments", post="aweme_id"),
     _r("douyin", "www.douyin.com", r"^/aweme/v1/web/comment/list/reply/?$", "comments", post="item_id"),
+    _r("douyin", "www.douyin.com", r"^/aweme/v1/web/aweme/post/?$", "creator_posts", author="sec_user_id"),
     _r("bilibili", "api.bilibili.com", r"^/x/web-interface/(wbi/)?search/type$", "search", kw="keyword"),
     _r("bilibili", "api.bilibili.com", r"^/x/web-interface/view/detail$", "detail"),
     _r("bilibili", "api.bilibili.com", r"^/x/v2/reply(/wbi/main|/main|/reply)?$", "comments", post="oid"),
     _r("bilibili", "api.bilibili.com", r"^/x/space/wbi/acc/info$", "creator"),
+    _r("bilibili", "api.bilibili.com", r"^/x/space/(wbi/)?arc/search$", "creator_posts", author="mid"),
     _r("kuaishou", "www.kuaishou.com", r"^/rest/v/search/feed$", "search", kw="keyword"),
     _r("kuaishou", "www.kuaishou.com", r"^/rest/v/photo/comment/(list|sublist)$", "comments", post="photoId"),
     _r("kuaishou", "www.kuaishou.com", r"^/graphql$", "detail"),
+    _r("kuaishou", "www.kuaishou.com", r"^/rest/v/profile/feed$", "creator_posts", author="user_id"),
     _r("zhihu", "www.zhihu.com", r"^/api/v4/search_v3$", "search", kw="q"),
     _r("zhihu", "www.zhihu.com", r"^/question/\d+/answer/(?P<post>\d+)$", "detail"),
     _r("zhihu", "zhuanlan.zhihu.com", r"^/p/(?P<post>\d+)$", "detail"),
@@ -59,11 +66,15 @@ ROUTES: tuple[Route, ...] = (
        "comments"),
     # Replies of one root comment: the URL names the root only; its post is resolved through the root.
     _r("zhihu", "www.zhihu.com", r"^/api/v4/comment_v5/comment/(?P<parent>\d+)/child_comment$", "replies"),
+    # An author's answers: the path names the author by url_token or by the 32-hex id.
+    _r("zhihu", "www.zhihu.com", r"^/api/v4/members/(?P<author>[^/]+)/answers$", "creator_posts"),
     _r("tieba", "tieba.baidu.com", r"^/f/search/res$", "search", kw="qw"),
     _r("tieba", "tieba.baidu.com", r"^/mo/q/search/multsearch$", "search", kw="word"),
     _r("tieba", "tieba.baidu.com", r"^/c/f/pb/page_pc$", "detail"),
     # 楼中楼: the HTML page of one floor's sub-replies (platforms.md §6.2); tid is the thread, pid the floor.
     _r("tieba", "tieba.baidu.com", r"^/p/comment$", "replies", post="tid", parent="pid"),
+    # A user's threads, as stubs without text (page_pc completes them); the answer never names the user.
+    _r("tieba", "tieba.baidu.com", r"^/c/u/feed/myThread$", "creator_posts", author="portrait"),
 )  # fmt: skip
 
 
@@ -78,6 +89,8 @@ class Recognised:
     post_id: str | None
     parent_id: str | None = None
     started: str | None = None  #: the entry's startedDateTime: when the browser received the response
+    author_id: str | None = None  #: the author whose list this is (creator_posts, a Weibo timeline), per the request
+    status: int = 200  #: the HTTP status; another than 200 is kept only for a JSON body, to name its error
 
 
 def _request_fields(entry: dict[str, Any]) -> dict[str, str]:
@@ -118,6 +131,33 @@ def _keyword(route: Route, fields: dict[str, str]) -> str | None:
     return value or None
 
 
+def _decoded(text: str | None) -> Any:
+    try:
+        return json.loads(text) if text else None
+    except json.JSONDecodeError:
+        return text  # HTML pages: weibo and zhihu detail, tieba search and 楼中楼
+
+
+def _request_ids(route: Route, path: str, fields: dict[str, str]) -> tuple[str | None, str | None, str | None] | str:
+    """Return (post id, parent comment id, author id) as the request names them, or why the entry is skipped."""
+    groups = match.groupdict() if (match := route.path.match(path)) else {}
+    post_id = groups.get("post") or (fields.get(route.post_param) if route.post_param else None)
+    parent_id = groups.get("parent") or (fields.get(route.parent_param) if route.parent_param else None)
+    author = unquote(groups["author"]) if groups.get("author") else None
+    author_id = (author or (fields.get(route.author_param) if route.author_param else None) or "").strip() or None
+    timeline = fields.get("containerid", "") if route.keyword_param == "containerid" else ""
+    if timeline.startswith("107603"):  # a Weibo user's timeline (parsed as a search page): 107603{uid}
+        author_id = timeline.removeprefix("107603").strip() or None
+    if route.kind == "replies":
+        absent = [p for p, v in ((route.post_param, post_id), (route.parent_param, parent_id)) if p and not v]
+        if absent:
+            return f"{route.platform} replies page without {' and '.join(absent)} in its URL"
+    if route.kind == "creator_posts" and author_id is None:
+        where = f"{route.author_param} in its request" if route.author_param else "its author in the URL path"
+        return f"{route.platform} creator_posts without {where}: whose posts would they be?"
+    return post_id, parent_id or None, author_id
+
+
 def recognise(entry: dict[str, Any]) -> Recognised | str:
     """Return the recognised entry, or the reason it is skipped."""
     url = str((entry.get("request") or {}).get("url", ""))
@@ -127,9 +167,11 @@ def recognise(entry: dict[str, Any]) -> Recognised | str:
     if route is None:
         return "not a known platform API endpoint"
     status = int((entry.get("response") or {}).get("status") or 0)
-    if status != 200:
-        return f"HTTP {status}"
     text = _body(entry)
+    payload = _decoded(text)
+    if status != 200 and not isinstance(payload, dict):
+        # Only a JSON answer can name its error (Zhihu's 40362 comes with HTTP 403); a page says no more.
+        return f"HTTP {status}"
     if not text:
         return "no response body saved (re-export the HAR with content)"
     fields = _request_fields(entry)
@@ -138,23 +180,18 @@ def recognise(entry: dict[str, Any]) -> Recognised | str:
     if route.platform == "weibo" and kind == "search" and container.startswith("100505"):
         kind = "creator"
     elif route.platform == "weibo" and kind == "search" and not container.startswith(("100103", "107603")):
-        # 100103 is a search, 107603 a user's timeline (same cards, no keyword); others are menus and tabs.
+        # 100103 is a search, 107603 a user's timeline (same cards, its uid as keyword); others are menus and tabs.
         return "weibo getIndex container that is neither a search, a timeline nor a profile"
     if route.platform == "kuaishou" and kind == "detail" and "visionVideoDetail" not in text[:2000] + str(fields):
         return "kuaishou graphql operation other than visionVideoDetail"
-    try:
-        payload: Any = json.loads(text)
-    except json.JSONDecodeError:
-        payload = text  # HTML pages: weibo and zhihu detail, tieba search and 楼中楼
-    groups = match.groupdict() if (match := route.path.match(parts.path)) else {}
-    post_id = groups.get("post") or (fields.get(route.post_param) if route.post_param else None)
-    parent_id = groups.get("parent") or (fields.get(route.parent_param) if route.parent_param else None)
-    if route.kind == "replies":
-        absent = [p for p, v in ((route.post_param, post_id), (route.parent_param, parent_id)) if p and not v]
-        if absent:
-            return f"{route.platform} replies page without {' and '.join(absent)} in its URL"
+    ids = _request_ids(route, parts.path, fields)
+    if isinstance(ids, str):
+        return ids
+    post_id, parent_id, author_id = ids
+    # An author's list is stored under the author id, as a creator crawl's unit is.
+    keyword = author_id or _keyword(route, fields)
     started = entry.get("startedDateTime")
     return Recognised(
-        replace(route, kind=kind), url, payload, _keyword(route, fields), post_id, parent_id or None,
-        started if isinstance(started, str) else None,
+        replace(route, kind=kind), url, payload, keyword, post_id, parent_id,
+        started if isinstance(started, str) else None, author_id, status,
     )  # fmt: skip

@@ -4,6 +4,12 @@ Every entry ends either recognised (it gave something that was stored) or skippe
 `entries == sum(recognised) + skipped`. A comment is stored only under a post that is in this HAR or
 already in the database, looked up per (platform, post id); a reply page that names only its root comment
 (Zhihu child_comment) finds its post through that root, in this HAR or in the database.
+
+Posts are grouped in units by keyword: the search keyword, the author id of an author's list (as a
+creator crawl's units are; params.creators names those units), else NO_KEYWORD. A post in several
+entries is written from one version (merge.py: a detail over a list card, a full text over a stub), and
+a stub never overwrites a post stored with its full text: its unit's hit goes to the stored row, which
+stays as it was.
 """
 
 from __future__ import annotations
@@ -20,8 +26,9 @@ from keypick.content import service as content_service
 from keypick.content.schemas import Author, Comment, Post
 from keypick.db import utcnow
 from keypick.enums import StopReason, TaskStatus
-from keypick.exceptions import KeyPickError, ValidationError
-from keypick.harimport.lookup import stored_comment_posts, stored_posts
+from keypick.exceptions import KeyPickError, PlatformError, ValidationError
+from keypick.harimport.lookup import stored_authors, stored_comment_posts, stored_full_posts, stored_posts
+from keypick.harimport.merge import chosen_versions, is_stub, merged_authors
 from keypick.harimport.parse import parse_entry
 from keypick.harimport.recognize import Recognised, recognise
 from keypick.platforms import registry
@@ -71,6 +78,7 @@ class _Entry:
     item: Recognised
     posts: list[Post] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    #: profiles the answer gives as records of their own (the authors embedded in posts ride on the posts)
     authors: list[Author] = field(default_factory=list)
 
     @property
@@ -88,6 +96,14 @@ def entries_of(har: Any) -> list[dict[str, Any]]:
     return [e for e in entries if isinstance(e, dict)]
 
 
+def _failure(label: str, exc: KeyPickError, status: int) -> str:
+    """The skip reason of an answer its parser refused: the HTTP status if not 200, the error's kind and text."""
+    message = exc.message.removeprefix(f"{label}: ")  # platform errors name their platform and endpoint too
+    head = f"HTTP {status}: " if status != 200 else ""
+    kind = f"{exc.code}: " if isinstance(exc, PlatformError) else ""
+    return f"{label}: {head}{kind}{message}"
+
+
 def _parse(item: Recognised, report: HarReport, *, now: datetime) -> _Entry | None:
     """Return the entry's records sorted by type; None (and the entry skipped) when there are none."""
     label = f"{item.route.platform} {item.route.kind}"
@@ -97,14 +113,16 @@ def _parse(item: Recognised, report: HarReport, *, now: datetime) -> _Entry | No
     try:
         records = parse_entry(item, now=now)
     except KeyPickError as exc:
-        report.skip(item.url, f"{label}: {exc.message}")
+        report.skip(item.url, _failure(label, exc, item.status))
+        return None
+    if item.status != 200:
+        # A JSON answer of another status that still parses: nothing says it is whole.
+        report.skip(item.url, f"HTTP {item.status}")
         return None
     parsed = _Entry(item)
     for record in records:
         if isinstance(record, Post):
             parsed.posts.append(record)
-            if record.author_info is not None:
-                parsed.authors.append(record.author_info)
         elif isinstance(record, Comment):
             # Most comment pages do not name their post in the answer: the URL does.
             fill = {} if record.post_id else {"post_id": item.post_id or ""}
@@ -173,35 +191,44 @@ async def _store(session: AsyncSession, report: HarReport, parsed: list[_Entry],
         kept.append(entry)
     if not kept:
         return
-    hits: dict[tuple[str, str], list[Post]] = {}
+    hits: dict[tuple[str, str], list[str]] = {}  # unit → the ids it listed, repeats included
     for entry in kept:
         for post in entry.posts:
-            hits.setdefault((post.platform, entry.item.keyword or NO_KEYWORD), []).append(post)
-    authors = [a for e in kept for a in e.authors]
+            hits.setdefault((post.platform, entry.item.keyword or NO_KEYWORD), []).append(post.id)
+    chosen = chosen_versions((e.item.route.kind, p) for e in kept for p in e.posts)
+    # A stub never replaces a post stored with its text (a crawl or a page_pc completed it): its hit goes there.
+    held = await stored_full_posts(session, {key for key, post in chosen.items() if is_stub(post)})
+    # Profiles embedded in posts first; profiles that came as records of their own come later and win.
+    authors = [p.author_info for k, p in chosen.items() if p.author_info is not None and k not in held]
+    authors += [a for e in kept for a in e.authors]
+    authors = merged_authors(authors, await stored_authors(session, {(a.platform, a.author_id) for a in authors}))
     comments = [c for e in kept for c in e.comments]
     task_id = uuid.uuid4().hex
     platforms = sorted({p for p, _ in hits} | {c.platform for c in comments} | {a.platform for a in authors})
     session.add(TaskRow(
         id=task_id, status=TaskStatus.COMPLETED, platform=platforms[0] if len(platforms) == 1 else "mixed",
         keywords=sorted({k for _, k in hits if k != NO_KEYWORD}),
-        params={"source": "har", "file": name, "platforms": platforms}, progress=1.0, cancel_requested=False,
+        params={"source": "har", "file": name, "platforms": platforms,
+                "creators": sorted({e.item.keyword for e in kept if e.item.author_id and e.item.keyword})},
+        progress=1.0, cancel_requested=False,
         attempts=1, created_at=now, updated_at=now, started_at=now, finished_at=now,
     ))  # fmt: skip
     await session.flush()
     await content_service.upsert_authors(session, authors, now=now)
-    pks = dict(stored)
-    for position, ((platform, keyword), posts) in enumerate(sorted(hits.items())):
+    pks = stored | held
+    for position, ((platform, keyword), ids) in enumerate(sorted(hits.items())):
+        fresh = [chosen[(platform, pid)] for pid in ids if (platform, pid) not in held]
         # upsert_posts answers by platform id alone: one platform per call keeps the key whole.
-        unit_pks = await content_service.upsert_posts(session, posts, now=now, task_id=task_id)
+        unit_pks = await content_service.upsert_posts(session, fresh, now=now, task_id=task_id)
         pks |= {(platform, pid): pk for pid, pk in unit_pks.items()}
         unit = TaskUnitRow(
             task_id=task_id, platform=platform, keyword=keyword, position=position, done=True,
-            stop_reason=StopReason.END_OF_RESULTS, items_seen=len(posts), updated_at=now,
+            stop_reason=StopReason.END_OF_RESULTS, items_seen=len(ids), updated_at=now,
         )  # fmt: skip
         session.add(unit)
         await session.flush()
         new, dupes = await task_service.record_hits(
-            session, task_id=task_id, unit=unit, post_pks=[unit_pks[p.id] for p in posts], now=now
+            session, task_id=task_id, unit=unit, post_pks=[pks[(platform, pid)] for pid in ids], now=now
         )
         unit.new_items, unit.duplicates, unit.pages_fetched = new, dupes, 1
     for platform in sorted({c.platform for c in comments}):
