@@ -9,14 +9,18 @@ documented envelopes.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from typer.testing import CliRunner
 
+from keypick.cli.main import app as cli
 from keypick.content.models import AuthorRow, EngagementSnapshotRow, PostRow
 
 from . import creator_har as ch
@@ -160,3 +164,24 @@ async def test_author_lists_are_stored_under_the_author_id(api: Any, database_ur
         assert await _snapshots(client) == snapshots + len(ids)
         unit = (await client.http.get(f"/api/crawl/status/{again['task_id']}")).json()["units"][0]
         assert (unit["keyword"], unit["new_items"], unit["duplicates"]) == (case.keyword, len(ids), 0)
+
+
+def test_cli_import_reports_the_lists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def record() -> dict[str, Any]:
+        rec = Recorder()
+        try:
+            await ch.douyin_posts(rec)
+            await ch.tieba_threads(rec)
+            await ch.zhihu_answers(rec)
+            return rec.har()
+        finally:
+            await rec.aclose()
+
+    monkeypatch.setenv("KEYPICK_DATA_DIR", str(tmp_path / "data"))
+    har = tmp_path / "profiles.har"
+    har.write_text(json.dumps(asyncio.run(record()), ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(har)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["recognised"] == {"douyin creator_posts": 1, "tieba creator_posts": 1, "zhihu creator_posts": 1}
+    assert report["posts"] == 18 + 20 + 20 and report["skipped"] == 0

@@ -163,7 +163,7 @@ def sandbox(
 
 @app.command("import")
 def import_har(file: Annotated[Path, typer.Argument(help="A HAR file saved from the browser's DevTools.")]) -> None:
-    """Ingest the platform API responses found in a HAR file (search, detail, comments of all platforms)."""
+    """Ingest the platform API responses found in a HAR file (searches, details, comments, authors' post lists)."""
     import json
 
     from keypick.harimport import service as har_service

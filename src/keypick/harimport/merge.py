@@ -20,8 +20,9 @@ from keypick.content.schemas import Author, Post
 
 #: The platform_data flag of a post whose text is a list's snippet, or nothing (a Tieba stub).
 SNIPPET = "content_is_snippet"
-#: Fields a chosen version may lack and another version may know (those complete() keeps from a card).
-_FILLED = ("title", "author", "author_id", "author_avatar", "publish_time", "ip_location", "author_info")
+#: Fields a chosen version may lack (None) and another version may know: complete()'s, and the counts.
+_FILLED = ("title", "url", "likes", "collects", "comments", "shares", "views", "author", "author_id", "author_avatar",
+           "publish_time", "ip_location", "author_info")  # fmt: skip
 
 #: Profile fields an answer may not know (None) while another, or the stored row, does.
 PROFILE_FIELDS = ("nickname", "avatar", "gender", "description", "ip_location", "followers", "following", "posts_count",
