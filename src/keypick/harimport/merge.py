@@ -25,8 +25,8 @@ _FILLED = ("title", "url", "likes", "collects", "comments", "shares", "views", "
            "publish_time", "ip_location", "author_info")  # fmt: skip
 
 #: Profile fields an answer may not know (None) while another, or the stored row, does.
-PROFILE_FIELDS = ("nickname", "avatar", "gender", "description", "ip_location", "followers", "following", "posts_count",
-            "likes_received", "profile_url")  # fmt: skip
+PROFILE_FIELDS = ("nickname", "avatar", "gender", "description", "ip_location", "followers", "following",
+                  "posts_count", "likes_received", "profile_url")  # fmt: skip
 
 PostKey = tuple[str, str]
 AuthorKey = tuple[str, str]
