@@ -48,9 +48,13 @@ async def test_sqlite_ranks_the_newest_matches_past_the_window(api: Any, tmp_pat
         assert {r["id"] for r in body["results"]} == {f"c{i}" for i in range(7, 12)}
         scores = [r["score"] for r in body["results"]]
         assert scores == sorted(scores, reverse=True)
-        past = await client.http.get("/api/data/search", params={"q": "咖啡", "limit": 5, "offset": 3})
+        edge = await _search(client, "咖啡", limit=5, offset=3)
+        assert [r["id"] for r in edge["results"]] == [r["id"] for r in body["results"]][3:], "the page ends at the edge"
+        past = await client.http.get("/api/data/search", params={"q": "咖啡", "limit": 5, "offset": 5})
         assert past.status_code == 422 and past.json()["error"]["message"].startswith("offset: ")
         assert "newest 5 of 12" in past.json()["error"]["message"]
+        filtered = await _search(client, "咖啡", platforms="weibo", limit=20)
+        assert filtered["ranked"] == filtered["total"] == 12, "with filters every match is ranked"
         recent = await _search(client, "咖啡", sort="recent", limit=20)
         assert recent["ranked"] == recent["total"] == len(recent["results"]) == 12, "other sorts cover every match"
     async with api(workers=0, database_url=db, search_rank_window=0) as client:

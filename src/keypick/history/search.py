@@ -82,21 +82,26 @@ async def count_matches(session: AsyncSession, query: Query, where: list[ColumnE
     return int(await session.scalar(stmt) or 0)
 
 
-def check_window(*, total: int, ranked: int, offset: int, limit: int) -> None:
-    """Refuse a relevance page past the ranked window: its order would not be the one of the pages before."""
-    if ranked < total and offset + limit > ranked:
+def check_window(*, total: int, ranked: int, offset: int, limit: int) -> int:
+    """Return the page size that stays inside the ranked window; refuse an offset past it.
+
+    Past the window there is no relevance order to page through (it would not be the one of the pages
+    before), so such an offset is a 422; a page that starts inside it ends at its edge.
+    """
+    if ranked < total and offset >= ranked:
         raise ValidationError(
             "offset",
-            f"relevance ranks the newest {ranked} of {total} matches; offset + limit must stay within {ranked} "
+            f"relevance ranks the newest {ranked} of {total} matches; offset must stay below {ranked} "
             "(narrow the query or filter it, or page with sort=recent, which covers every match)",
         )
+    return min(limit, ranked - offset) if ranked < total else limit
 
 
 async def _fts5_ranked(session: AsyncSession, query: Query, *, window: int, limit: int, offset: int) -> SearchPage:
     """SQLite without conditions: FTS5 counts (cheap: doclists only) and ranks by itself, no `post` access."""
     total = await count_matches(session, query, [])
     ranked = min(total, window) if window else total
-    check_window(total=total, ranked=ranked, offset=offset, limit=limit)
+    limit = check_window(total=total, ranked=ranked, offset=offset, limit=limit)
     newest = "ORDER BY rowid DESC LIMIT :window" if ranked < total else ""
     # bm25 keeps the collection's statistics (idf) either way; the window only bounds how many rows get a score.
     stmt = text(
