@@ -56,6 +56,29 @@ async def test_by_platform_author_tag(history: Any) -> None:
     assert {t["key"] for t in tags} == {"咖啡", "速溶", "拿铁", "器具"}
     authors = await _agg(history, aggregate_by="author", metrics="posts", platforms="weibo")
     assert sorted(a["key"] for a in authors) == ["作者p1", "作者p2"]
+    assert {(a["platform"], a["author_id"]) for a in authors} == {("weibo", "up1"), ("weibo", "up2")}
+
+
+async def test_authors_are_accounts_not_names(history: Any) -> None:
+    # Three accounts called 用户甲 (one id on two platforms, another on one): three buckets, not one by name.
+    from datetime import UTC, datetime
+
+    from keypick.content import service as content_service
+    from keypick.content.schemas import Post
+
+    posts = [
+        Post(id=f"n{i}", platform=plat, content="同名", author="用户甲", author_id=uid)
+        for i, (plat, uid) in enumerate([("weibo", "u9"), ("weibo", "u9"), ("douyin", "u8"), ("douyin", "u9")])
+    ]
+    async with history.app.state.runtime.sessions() as session:
+        await content_service.upsert_posts(session, posts, now=datetime.now(UTC))
+        await session.commit()
+    buckets = await _agg(history, aggregate_by="author", metrics="posts,authors", search_text="同名")
+    assert sorted((b["platform"], b["author_id"], b["key"], b["posts"], b["authors"]) for b in buckets) == [
+        ("douyin", "u8", "用户甲", 1, 1),
+        ("douyin", "u9", "用户甲", 1, 1),
+        ("weibo", "u9", "用户甲", 2, 1),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -84,7 +84,8 @@ async def aggregate(
     elif group == "platform":
         key = PostRow.platform
     elif group == "author":
-        key = func.coalesce(PostRow.author_name, PostRow.author_id)
+        # One bucket per account (platform, id): two platforms' users, or two users, may share a name.
+        key = func.coalesce(PostRow.author_id, PostRow.author_name)
     elif group == "keyword":
         # A post found by the same keyword in several tasks counts once for that keyword.
         hits = select(KeywordHitRow.keyword, KeywordHitRow.post_pk).distinct().subquery("hits")
@@ -109,17 +110,29 @@ async def aggregate(
         source = source.outerjoin(PostSentimentRow, PostSentimentRow.post_pk == PostRow.pk)
         columns += [func.avg(PostSentimentRow.score).label("sentiment"),
                     func.count(PostSentimentRow.score).label("sentiment_scored")]  # fmt: skip
-    stmt = select(*columns).select_from(source).where(*where).group_by(key)
+    grouping = [key]
+    if group == "author":
+        grouping = [PostRow.platform, key]
+        columns += [PostRow.platform.label("platform"),
+                    func.max(func.coalesce(PostRow.author_name, PostRow.author_id)).label("name")]  # fmt: skip
+    stmt = select(*columns).select_from(source).where(*where).group_by(*grouping)
     time_group = group in ("day", "week", "month")
-    stmt = stmt.order_by(key if time_group else literal_column("posts").desc(), key).limit(limit)
+    stmt = stmt.order_by(key if time_group else literal_column("posts").desc(), *grouping).limit(limit)
     rows = (await session.execute(stmt)).all()
-    buckets = [{"key": r.key} | _values(r, wanted) for r in rows if r.key is not None]
+    buckets = [_bucket(r, group) | _values(r, wanted) for r in rows if r.key is not None]
     body: dict[str, Any] = {"aggregate_by": group, "tz": tz.key, "metrics": wanted, "buckets": buckets}
     if "sentiment" in wanted:
         body["sentiment_unscored"] = unscored
         body["sentiment_method"] = "snownlp"
         body["sentiment_caveat"] = SENTIMENT_CAVEAT.split(" Scores from", 1)[0]
     return body
+
+
+def _bucket(row: Any, group: str) -> dict[str, Any]:
+    """The bucket's key; an author bucket shows the name and says whose account it is."""
+    if group == "author":
+        return {"key": row.name, "platform": row.platform, "author_id": row.key}
+    return {"key": row.key}
 
 
 def _values(row: Any, wanted: list[str]) -> dict[str, Any]:
