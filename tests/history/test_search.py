@@ -113,3 +113,21 @@ async def test_fast_and_filtered_paths_rank_alike(history: Any) -> None:
             pages = [await _search(history, q, limit=7, offset=o, **params) for o in range(0, fast["total"] + 7, 7)]
             assert [item for p in pages for item in page(p)] == page(full), (q, params)
             assert {p["total"] for p in pages} == {fast["total"]}
+
+
+async def test_punctuation_around_a_word_still_highlights(history: Any) -> None:
+    body = await _search(history, "香气'")
+    assert body["total"] == 1 and "<mark>香气</mark>" in body["results"][0]["snippet"]
+
+
+def test_a_question_is_read_as_any_of_its_words() -> None:
+    from keypick.insights import nlp
+    from keypick.search.tokenize import fts5_expression, parse_query, tsquery_expression
+
+    question = parse_query("大家一起去电影院吗", any_term=True, ignore=nlp.stopwords())
+    assert question.include == [["电影院"]], "stopwords and single characters dropped"
+    mixed = parse_query('"手冲 咖啡" 电影院 -速溶', any_term=True, ignore=nlp.stopwords())
+    assert fts5_expression(mixed).startswith("(") and " OR " in fts5_expression(mixed)
+    assert " | " in tsquery_expression(mixed) and tsquery_expression(mixed).endswith("& !('速溶')")
+    assert parse_query("吗", any_term=True, ignore=nlp.stopwords()).include == [["吗"]], "never left empty"
+    assert parse_query("大家一起去电影院吗").include == [["大家", "一起", "去", "电影院", "吗"]], "a search keeps it one phrase"

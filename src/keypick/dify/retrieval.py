@@ -113,6 +113,7 @@ async def retrieval(body: RetrievalRequest, runtime: Runtime = Depends(get_runti
             limit=settings.top_k,
             offset=0,
             window=runtime.settings.search_rank_window,
+            any_term=True,  # Dify sends the user's question, not search syntax
         )
     results = found["results"]
     best = max((r["score"] for r in results), default=0.0) or 1.0

@@ -17,6 +17,7 @@ from keypick.db import utcnow
 from keypick.exceptions import ValidationError
 from keypick.history.filters import DataFilter, conditions, engagement
 from keypick.history.search import DEFAULT_RANK_WINDOW, relevance, search_page
+from keypick.insights import nlp
 from keypick.insights.models import PostSentimentRow
 from keypick.search.highlight import snippet
 from keypick.search.tokenize import parse_query
@@ -92,13 +93,14 @@ async def query_posts(
 
 async def search(
     session: AsyncSession, q: str, f: DataFilter, *, sort: str, limit: int, offset: int,
-    window: int = DEFAULT_RANK_WINDOW,
+    window: int = DEFAULT_RANK_WINDOW, any_term: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
     """Ranked Chinese full-text search with highlighted snippets; `sort` defaults to relevance.
 
     `ranked` says how many matches the relevance order covers: all of them, or the newest `window`.
+    `any_term` reads `q` as a question: posts with any of its words (stopwords aside), best first.
     """
-    query = parse_query(q)
+    query = parse_query(q, any_term=any_term, ignore=nlp.stopwords() if any_term else frozenset())
     if query.empty:
         raise ValidationError("q", "give at least one word to search for (exclusions like -速溶 alone match nothing)")
     order = None if sort == "relevant" else sort_key(sort)

@@ -17,6 +17,7 @@ import jieba
 jieba.setLogLevel(60)  # its start-up chatter goes to stderr otherwise
 
 _WORD = re.compile(r"\w", re.UNICODE)
+_PUNCTUATION = re.compile(r"[^\w\s]+", re.UNICODE)
 
 
 def warm() -> None:
@@ -68,6 +69,7 @@ class Query:
     include: list[list[str]] = field(default_factory=list)
     exclude: list[list[str]] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  #: the user's own words, for highlighting
+    any_term: bool = False  #: match posts with any included term (ranked by how many and how well), not all
 
     @property
     def empty(self) -> bool:
@@ -75,22 +77,35 @@ class Query:
         return not self.include
 
 
-def parse_query(q: str) -> Query:
-    """Parse `"手冲 咖啡" 拿铁 -速溶`: quoted phrases, plain words (AND), -word exclusions."""
+def parse_query(q: str, *, any_term: bool = False, ignore: frozenset[str] = frozenset()) -> Query:
+    """Parse `"手冲 咖啡" 拿铁 -速溶`: quoted phrases, plain words (AND), -word exclusions.
+
+    `any_term` (natural-language questions, as Dify asks them): a post needs only one included term, and
+    single-character terms and those in `ignore` (stopwords such as 吗, 一起) are dropped unless nothing
+    else is left.
+    """
     try:
         parts = shlex.split(q.replace("“", '"').replace("”", '"'), posix=True)
     except ValueError:
         parts = q.replace('"', " ").split()
-    query = Query()
+    query = Query(any_term=any_term)
     for part in parts:
         negative = part.startswith("-") and len(part) > 1
         word = part[1:] if negative else part
-        tokens = [t for piece in word.split() for t in _tokens(piece)]
-        if not tokens:
-            continue
-        (query.exclude if negative else query.include).append(tokens)
+        if negative or not any_term or " " in word.strip():  # a quoted phrase stays one term
+            terms = [[t for piece in word.split() for t in _tokens(piece)]]
+        else:  # each word of a question is a term of its own
+            terms = [[t] for t in _tokens(word)]
+        for tokens in (t for t in terms if t):
+            (query.exclude if negative else query.include).append(tokens)
         if not negative:
-            query.words.extend(w for w in word.split() if w)
+            # Highlight what the text can contain: punctuation typed around a word is not part of it.
+            query.words.extend(w for w in (_PUNCTUATION.sub("", w) for w in word.split()) if w)
+    if any_term and ignore:
+        # Single characters (去, 吧) carry little of a question's meaning; so do stopwords.
+        kept = [t for t in query.include if len(t) > 1 or (len(t[0]) > 1 and t[0] not in ignore)]
+        if kept:
+            query.include = kept
     return query
 
 
@@ -100,7 +115,9 @@ def fts5_expression(query: Query) -> str:
     def phrase(tokens: list[str]) -> str:
         return '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
 
-    expr = " AND ".join(phrase(t) for t in query.include)
+    expr = (" OR " if query.any_term else " AND ").join(phrase(t) for t in query.include)
+    if query.any_term and len(query.include) > 1:
+        expr = f"({expr})"
     for tokens in query.exclude:
         expr += f" NOT {phrase(tokens)}"
     return expr
@@ -115,5 +132,7 @@ def tsquery_expression(query: Query) -> str:
     def phrase(tokens: list[str]) -> str:
         return "(" + " <-> ".join(lexeme(t) for t in tokens) + ")"
 
-    parts = [phrase(t) for t in query.include] + [f"!{phrase(t)}" for t in query.exclude]
-    return " & ".join(parts)
+    included = [phrase(t) for t in query.include]
+    if query.any_term and len(included) > 1:
+        included = ["(" + " | ".join(included) + ")"]
+    return " & ".join(included + [f"!{phrase(t)}" for t in query.exclude])
