@@ -52,3 +52,15 @@ def test_xhs_creator_crawl(sandbox: Any, tmp_path: Path, monkeypatch: pytest.Mon
     assert {json.loads(line)["author_id"] for line in again.read_text(encoding="utf-8").splitlines()} == {USER}
     searched = runner.invoke(app, ["crawl", "xhs", USER, "--mode", "search", "--max", "3"])
     assert searched.exit_code == 0 and ": completed" in searched.output  # the id searched as a word
+
+
+@pytest.mark.parametrize(("platform", "keyword"), [("wb", "notanumber"), ("bili", "0"), ("zhihu", "has space"),
+                                                   ("tieba", "https://tieba.baidu.com/home/main?un=foo"),
+                                                   ("ks", "咖啡")])  # fmt: skip
+def test_an_unreadable_creator_keyword_is_refused_before_crawling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, platform: str, keyword: str
+) -> None:
+    monkeypatch.setenv("KEYPICK_DATA_DIR", str(tmp_path / "data"))
+    refused = runner.invoke(app, ["crawl", platform, keyword, "--creator"])
+    assert refused.exit_code == 2 and "keywords" in refused.output and "is neither" in refused.output, refused.output
+    assert "completed" not in refused.output and "failed" not in refused.output  # no crawl was started

@@ -101,9 +101,11 @@ async def test_creator_mode_faults(api: Any, sandbox: Any, fault: str, status: s
 
 
 async def test_creator_mode_unknown_portrait_fails_loudly(api: Any, sandbox: Any) -> None:
+    unknown = "tb.1.00000000.0000000000000000000000"  # well-formed (a malformed one is a 422), but nobody's
     async with api(sandbox_url=sandbox.url, task_lease_seconds=LEASE) as client:
         created = await client.http.post("/api/crawl/", json={"platform": "tieba", "mode": "creator",
-                                                               "keywords": ["tb.1.nobody.nobody"]})  # fmt: skip
+                                                               "keywords": [unknown]})  # fmt: skip
+        assert created.status_code == 202, created.text
         final = await client.wait_status(created.json()["task_id"], timeout=60)
     assert final["status"] == "failed" and final["units"][0]["stop_reason"] == "error", final
     assert "用户不存在" in final["units"][0]["error"]

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Literal
+from urllib.parse import urlsplit
 
 #: China Standard Time (no DST). Chinese platforms show local times in it.
 CHINA_TZ = timezone(timedelta(hours=8))
@@ -119,6 +120,20 @@ def https_url(url: object) -> str | None:
     if url.startswith("//"):
         return "https:" + url
     return url
+
+
+def quote_input(text: str, *, limit: int = 120) -> str:
+    """Return what a user sent, quoted and cut after `limit` characters, for an error message."""
+    return repr(text if len(text) <= limit else f"{text[:limit]}...")
+
+
+def link_id(text: str, hosts: frozenset[str], path: re.Pattern[str]) -> str:
+    """Return the id `path` captures in an http(s) link on one of `hosts` ('' when it does not match), else `text`."""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or (parts.hostname or "") not in hosts:
+        return text
+    match = path.fullmatch(parts.path)
+    return match.group(1) if match else ""
 
 
 _MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun"), 1)} | {

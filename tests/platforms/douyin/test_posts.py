@@ -89,8 +89,10 @@ def test_creator_keyword_is_a_sec_uid_or_a_profile_link() -> None:
     assert creator_keyword(f"https://douyin.com/user/{SEC_UID}/") == SEC_UID
     for bad in ("8469643826572106", "MS4wLjABAAAA", f"https://www.douyin.com/video/{EXPECTED[0][0]}",
                 f"https://evil.example/user/{SEC_UID}", f"{SEC_UID}!", "用户甲"):  # fmt: skip
-        with pytest.raises(ValueError, match="sec_uid"):
+        with pytest.raises(ValueError) as caught:
             creator_keyword(bad)
+        # What was sent is quoted, also when it is a link on the right host with the wrong path.
+        assert str(caught.value).startswith(f"{bad!r} is neither a Douyin sec_uid"), caught.value
 
 
 def test_parse_kind_and_cli(tmp_path: Path) -> None:

@@ -228,18 +228,26 @@ async def test_aclose_closes_the_http_client(make_adapter: MakeAdapter) -> None:
 
 
 async def test_author_posts_page_the_members_answers_from_the_home_page(make_adapter: MakeAdapter) -> None:
+    token = "212-75-86"  # a real url_token of the search capture
     adapter, browser = make_adapter(
-        ok_json(member_answers(token="用户甲")), ok_json(member_answers(offset=20, is_end=True))
+        ok_json(member_answers(token=token)), ok_json(member_answers(offset=20, is_end=True))
     )
-    first = await adapter.author_posts("用户甲", cursor=None)
+    first = await adapter.author_posts(f"https://www.zhihu.com/people/{token}/answers", cursor=None)
     sent = browser.last
     assert sent.request.page_url == "https://www.zhihu.com/" and sent.cookies == COOKIE
-    assert sent.path == "/api/v4/members/%E7%94%A8%E6%88%B7%E7%94%B2/answers"
+    assert sent.path == f"/api/v4/members/{token}/answers"  # the link read into its url_token
     assert sent.params == {"include": c.MEMBER_ANSWERS_INCLUDE, "offset": "0", "limit": "20", "order_by": "created"}
     assert sent.request.headers["x-api-version"] == "3.0.91" and "x-zse-96" not in sent.request.headers
     assert len(first.posts) == 5 and first.next_cursor == {"offset": 20}
-    last = await adapter.author_posts("用户甲", cursor=first.next_cursor)
+    last = await adapter.author_posts(token, cursor=first.next_cursor)
     assert browser.last.params["offset"] == "20" and last.next_cursor is None
+
+
+async def test_author_posts_refuse_what_is_no_member_without_a_request(make_adapter: MakeAdapter) -> None:
+    adapter, browser = make_adapter(ok_json(member_answers()))
+    with pytest.raises(DataFetchError, match="'用户甲' is neither a Zhihu author id") as caught:
+        await adapter.author_posts("用户甲", cursor=None)
+    assert caught.value.endpoint == "creator_posts" and browser.sent == []
 
 
 async def test_author_posts_stop_on_an_offset_that_does_not_move(make_adapter: MakeAdapter) -> None:

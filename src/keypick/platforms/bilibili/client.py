@@ -31,7 +31,7 @@ from keypick.platforms.bilibili.parsers import (
     parse_view_detail,
 )
 from keypick.platforms.bilibili.signing import WbiKeys, build_headers, parse_nav_keys, sign_params
-from keypick.platforms.bilibili.space import parse_space_videos
+from keypick.platforms.bilibili.space import creator_keyword, parse_space_videos
 
 ADAPTER_INFO = AdapterInfo(
     platform=Platform.BILIBILI,
@@ -57,6 +57,7 @@ ADAPTER_INFO = AdapterInfo(
         ),
     ),
     page_size=c.PAGE_SIZE,
+    creator_keyword=creator_keyword,
 )
 
 #: Requests one comments() call may spend skipping pages that only repeat comments already returned.
@@ -202,9 +203,15 @@ class BilibiliAdapter(PlatformAdapter):
 
     async def author_posts(self, author_id: str, *, cursor: Cursor | None) -> SearchPage:
         """Return one page of an uploader's videos, newest first; the cursor is {"pn": N}, from 1."""
+        try:
+            mid = creator_keyword(author_id)
+        except ValueError as exc:  # refused before a signed request is spent on it
+            raise DataFetchError(
+                f"bilibili creator_posts: {exc}", platform=c.PLATFORM, endpoint="creator_posts"
+            ) from None
         pn = int((cursor or {}).get("pn", 1))
-        params = {"mid": author_id, "ps": c.SPACE_PAGE_SIZE, "pn": pn, "order": "pubdate"}
-        payload = await self._signed("creator_posts", params, referer=f"{c.SPACE_URL}/{author_id}/video")
+        params = {"mid": mid, "ps": c.SPACE_PAGE_SIZE, "pn": pn, "order": "pubdate"}
+        payload = await self._signed("creator_posts", params, referer=f"{c.SPACE_URL}/{mid}/video")
         result = parse_space_videos(payload, fetched_at=self._clock(), page=pn, page_size=c.SPACE_PAGE_SIZE)
         return SearchPage(posts=result.posts, next_cursor=None if result.end else {"pn": pn + 1},
                           skipped=result.skipped)  # fmt: skip

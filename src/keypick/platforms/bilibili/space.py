@@ -1,4 +1,5 @@
-"""PURE parser of an uploader's video list (/x/space/wbi/arc/search): data.list.vlist[] and data.page.
+"""PURE parser of an uploader's video list (/x/space/wbi/arc/search): data.list.vlist[] and data.page; the
+creator keyword (a mid or a space link).
 
 No real capture of this endpoint exists (samples/SOURCES.md): the fields follow platforms.md §4.1
 (`list.vlist[]`, `page.count`) and the public API documentation. A vlist item carries the same facts
@@ -7,6 +8,7 @@ as a search item under other names, so it is renamed and read by the search item
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -15,10 +17,26 @@ from keypick.content.schemas import Record
 from keypick.exceptions import ParseError
 from keypick.platforms.bilibili.constants import PLATFORM, SPACE_PAGE_SIZE, envelope_error
 from keypick.platforms.bilibili.parsers import SearchResult, parse_video_item
-from keypick.platforms.normalize import parse_count
+from keypick.platforms.normalize import link_id, parse_count, quote_input
 
 #: vlist name → search item name (the rest, aid, bvid, title, description, play, pic, author, mid, is shared).
 _RENAMED = {"created": "pubdate", "comment": "review", "length": "duration"}
+#: A mid is a positive number (up to 16 digits in the captures; never 0, which stands for "nobody").
+_MID = re.compile(r"[1-9][0-9]{0,18}")
+_SPACE_HOSTS = frozenset({"space.bilibili.com"})
+_SPACE_PATH = re.compile(r"/([^/]+)(?:/.*)?")  # space.bilibili.com/{mid}, /{mid}/video, /{mid}/dynamic, ...
+
+
+def creator_keyword(text: str) -> str:
+    """Return the mid of a mid or a space.bilibili.com/{mid} link; ValueError for anything else."""
+    text = text.strip()
+    mid = link_id(text, _SPACE_HOSTS, _SPACE_PATH)
+    if not _MID.fullmatch(mid):
+        raise ValueError(
+            f"{quote_input(text)} is neither a Bilibili mid (a positive number, the author_id of Bilibili videos) "
+            "nor a space link (https://space.bilibili.com/<mid>)"
+        )
+    return mid
 
 
 def parse_space_videos(payload: Any, *, fetched_at: datetime, page: int, page_size: int) -> SearchResult:

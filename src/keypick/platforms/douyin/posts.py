@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from keypick.content.schemas import Post
 from keypick.exceptions import ParseError
 from keypick.platforms.douyin.constants import PLATFORM, envelope_error
 from keypick.platforms.douyin.parsers import parse_aweme
+from keypick.platforms.normalize import link_id, quote_input
 
 # Every sec_uid starts with the same 12 characters (base64 of a fixed header); the rest is base64url.
 _SEC_UID = re.compile(r"MS4wLjABAAAA[A-Za-z0-9_\-]{8,200}")
@@ -37,17 +37,13 @@ class PostsResult:
 def creator_keyword(text: str) -> str:
     """Return the sec_uid of a sec_uid or a www.douyin.com/user/{sec_uid} link; ValueError for anything else."""
     text = text.strip()
-    parts = urlsplit(text)
-    if parts.scheme in ("http", "https") and (parts.hostname or "") in _HOSTS:
-        match = _USER_PATH.fullmatch(parts.path)
-        text = match.group(1) if match else ""
-    if not _SEC_UID.fullmatch(text):
-        shown = text if len(text) <= 60 else f"{text[:60]}..."
-        raise ValueError(
-            f"{shown!r} is neither a Douyin sec_uid (MS4wLjABAAAA…, the author_id of Douyin posts) nor a "
+    sec_uid = link_id(text, _HOSTS, _USER_PATH)
+    if not _SEC_UID.fullmatch(sec_uid):
+        raise ValueError(  # quoting what was sent, not the part read out of a link
+            f"{quote_input(text)} is neither a Douyin sec_uid (MS4wLjABAAAA…, the author_id of Douyin posts) nor a "
             "profile link (https://www.douyin.com/user/<sec_uid>)"
         )
-    return text
+    return sec_uid
 
 
 def parse_user_posts(payload: Any, *, fetched_at: datetime) -> PostsResult:

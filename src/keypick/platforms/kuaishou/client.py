@@ -26,7 +26,7 @@ from keypick.platforms.base import (
 )
 from keypick.platforms.kuaishou import constants as c
 from keypick.platforms.kuaishou.constants import GraphQLOp
-from keypick.platforms.kuaishou.endpoints import ENDPOINTS, Endpoint
+from keypick.platforms.kuaishou.endpoints import ENDPOINTS, Endpoint, creator_keyword
 from keypick.platforms.kuaishou.parsers import (
     parse_comments_page,
     parse_detail,
@@ -70,6 +70,7 @@ ADAPTER_INFO = AdapterInfo(
         ),
     ),
     page_size=c.PAGE_SIZE,
+    creator_keyword=creator_keyword,
 )
 
 
@@ -104,8 +105,14 @@ class KuaishouAdapter(PlatformAdapter):
 
     async def author_posts(self, author_id: str, *, cursor: Cursor | None) -> SearchPage:
         """Return one page of a user's own videos (signed like search); the cursor is {"pcursor"} the last page gave."""
+        try:
+            user_id = creator_keyword(author_id)
+        except ValueError as exc:  # refused before a signed request is spent on it
+            raise DataFetchError(
+                f"kuaishou creator_posts: {exc}", platform=c.PLATFORM, endpoint="creator_posts"
+            ) from None
         given = str((cursor or {}).get("pcursor") or "")
-        payload = await self._rest(ENDPOINTS["creator_posts"], profile_body(author_id, pcursor=given), "creator_posts")
+        payload = await self._rest(ENDPOINTS["creator_posts"], profile_body(user_id, pcursor=given), "creator_posts")
         result = parse_profile_feed(payload, fetched_at=self._clock())
         # A pcursor that does not move would fetch the same page forever.
         done = result.end or result.pcursor == given

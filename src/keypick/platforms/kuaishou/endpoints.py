@@ -1,4 +1,5 @@
-"""The www.kuaishou.com endpoints KeyPick knows, as data, with its GraphQL documents (platforms.md §3.1).
+"""The www.kuaishou.com endpoints KeyPick knows, as data, with its GraphQL documents (platforms.md §3.1), and the
+creator keyword (a user id or a profile link).
 
 The GraphQL documents are KeyPick's own, written from the field lists in
 platforms.md §3.1/§3.3 (no real Kuaishou GraphQL traffic was captured).
@@ -6,10 +7,17 @@ platforms.md §3.1/§3.3 (no real Kuaishou GraphQL traffic was captured).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 from keypick.platforms.kuaishou.constants import BASE_URL, GraphQLOp
+from keypick.platforms.normalize import link_id, quote_input
+
+#: A user id: the "3x…" base36 id of a post's author.id and of profile links, or a numeric id (ids may come as ints).
+_USER_ID = re.compile(r"3x[0-9a-z]{5,40}|[1-9][0-9]{0,18}")
+_PROFILE_HOSTS = frozenset({"www.kuaishou.com", "kuaishou.com"})
+_PROFILE_PATH = re.compile(r"/profile/([^/]+)/?")
 
 
 @dataclass(frozen=True)
@@ -102,3 +110,15 @@ def video_url(photo_id: str) -> str:
 def profile_url(user_id: str) -> str:
     """Return the public profile page of a user."""
     return f"{BASE_URL}/profile/{user_id}"
+
+
+def creator_keyword(text: str) -> str:
+    """Return the user id of a user id or a www.kuaishou.com/profile/{id} link; ValueError for anything else."""
+    text = text.strip()
+    user_id = link_id(text, _PROFILE_HOSTS, _PROFILE_PATH)
+    if not _USER_ID.fullmatch(user_id):
+        raise ValueError(
+            f"{quote_input(text)} is neither a Kuaishou user id (3x…, the author_id of Kuaishou videos, or a "
+            "numeric id) nor a profile link (https://www.kuaishou.com/profile/<user id>)"
+        )
+    return user_id

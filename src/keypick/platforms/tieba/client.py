@@ -25,8 +25,8 @@ from keypick.platforms.base import (
     SearchPage,
 )
 from keypick.platforms.tieba import constants as c
-from keypick.platforms.tieba.creator import parse_user_threads
-from keypick.platforms.tieba.endpoints import ENDPOINTS, clean_portrait, profile_url, thread_url
+from keypick.platforms.tieba.creator import creator_keyword, parse_user_threads
+from keypick.platforms.tieba.endpoints import ENDPOINTS, profile_url, thread_url
 from keypick.platforms.tieba.parsers import (
     parse_creator,
     parse_reply_page,
@@ -63,6 +63,7 @@ ADAPTER_INFO = AdapterInfo(
         ),
     ),
     page_size=c.PAGE_SIZE,
+    creator_keyword=creator_keyword,
 )
 
 #: What a good HTML answer contains; without it, the page is checked for a verification or login wall.
@@ -161,7 +162,10 @@ class TiebaAdapter(PlatformAdapter):
 
     async def author_posts(self, author_id: str, *, cursor: Cursor | None) -> SearchPage:
         """Return one page of a user's threads (myThread), each completed from page_pc later; cursor {"pn": N}."""
-        portrait = clean_portrait(author_id) or author_id
+        try:
+            portrait = creator_keyword(author_id)
+        except ValueError as exc:  # refused before a signed request is spent on it
+            raise DataFetchError(f"tieba creator_posts: {exc}", platform=c.PLATFORM, endpoint="creator_posts") from None
         pn = int((cursor or {}).get("pn", 1))
         params = {"pn": pn, "rn": c.PAGE_SIZE, "portrait": portrait, "type": 1, "un": ""}
         payload = await self._request("creator_threads", params=params, referer=profile_url(portrait))

@@ -1,4 +1,5 @@
-"""PURE parser of a user's own threads (GET /c/u/feed/myThread): data.list[].thread_info and data.has_more.
+"""PURE parser of a user's own threads (GET /c/u/feed/myThread): data.list[].thread_info and data.has_more; the
+creator keyword (a portrait or a /home/main?id= link).
 
 NO REAL CAPTURE of this endpoint exists (samples/SOURCES.md): the fields follow platforms.md §6.2
 (`data.list[].thread_info.tid/id`, `data.has_more`). A thread_info is read as the page_pc `thread`
@@ -8,13 +9,15 @@ The list carries no text: the adapter completes every thread from page_pc, as it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from keypick.content.schemas import Author, Post, Record
 from keypick.exceptions import ParseError
-from keypick.platforms.normalize import parse_count
+from keypick.platforms.normalize import parse_count, quote_input
 from keypick.platforms.tieba import endpoints as ep
 from keypick.platforms.tieba.constants import PLATFORM, checked, clean_title, tieba_time
 from keypick.platforms.tieba.parsers import SearchResult, thread_post
@@ -22,6 +25,26 @@ from keypick.platforms.tieba.parsers import SearchResult, thread_post
 ENDPOINT = "creator_posts"
 #: How `has_more` may be written: Baidu APIs use 0/1 (True and False hash as 1 and 0, so they match too).
 _FLAGS: dict[object, bool] = {1: True, 0: False, "1": True, "0": False, "true": True, "false": False}
+#: A portrait: "tb.1." + 8 hex + "." + a base64url tail (22 characters in the replay's and the site's portraits).
+_PORTRAIT = re.compile(r"tb\.1\.[0-9a-f]{8}\.[A-Za-z0-9_-]{10,40}")
+_PROFILE_HOSTS = frozenset({"tieba.baidu.com"})
+
+
+def creator_keyword(text: str) -> str:
+    """Return the portrait of a portrait or a tieba.baidu.com/home/main?id={portrait} link; ValueError otherwise."""
+    text = text.strip()
+    parts = urlsplit(text)
+    portrait = text
+    if parts.scheme in ("http", "https") and (parts.hostname or "") in _PROFILE_HOSTS:
+        # Only id= names a portrait: un= is a user name, which myThread cannot read.
+        portrait = ep.link_query(text).get("id", "") if parts.path.rstrip("/") == "/home/main" else ""
+    portrait = portrait.split("?", 1)[0]  # an avatar URL's "?t=..." cache-buster
+    if not _PORTRAIT.fullmatch(portrait):
+        raise ValueError(
+            f"{quote_input(text)} is neither a Tieba portrait (tb.1.…, the author_id of Tieba posts) nor a "
+            "profile link (https://tieba.baidu.com/home/main?id=<portrait>)"
+        )
+    return portrait
 
 
 def _fail(message: str) -> ParseError:

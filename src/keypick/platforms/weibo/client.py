@@ -24,7 +24,7 @@ from keypick.platforms.base import (
     SearchPage,
 )
 from keypick.platforms.weibo import constants as c
-from keypick.platforms.weibo.endpoints import ENDPOINTS, detail_url
+from keypick.platforms.weibo.endpoints import ENDPOINTS, creator_keyword, detail_url
 from keypick.platforms.weibo.parsers import (
     parse_comments_page,
     parse_detail_html,
@@ -54,6 +54,7 @@ ADAPTER_INFO = AdapterInfo(
         ),
     ),
     page_size=c.PAGE_SIZE,
+    creator_keyword=creator_keyword,
 )
 
 
@@ -98,8 +99,12 @@ class WeiboAdapter(PlatformAdapter):
 
     async def author_posts(self, author_id: str, *, cursor: Cursor | None) -> SearchPage:
         """Return one page of a user's timeline; the cursor is {"since_id"} (or {"page"}) the last page gave."""
-        params: dict[str, Any] = {"type": "uid", "value": author_id,
-                                  "containerid": f"{c.USER_POSTS_CONTAINER}{author_id}", **(cursor or {})}  # fmt: skip
+        try:
+            uid = creator_keyword(author_id)
+        except ValueError as exc:  # refused before a request is spent on it
+            raise DataFetchError(f"weibo creator_posts: {exc}", platform=c.PLATFORM, endpoint="creator_posts") from None
+        params: dict[str, Any] = {"type": "uid", "value": uid,
+                                  "containerid": f"{c.USER_POSTS_CONTAINER}{uid}", **(cursor or {})}  # fmt: skip
         payload = await self._get(ENDPOINTS["creator_posts"].url, params, "creator_posts")
         result = parse_search_page(payload, fetched_at=self._clock())
         next_cursor = None if result.end or not result.posts else _timeline_next(payload)

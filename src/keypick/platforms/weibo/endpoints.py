@@ -1,11 +1,19 @@
-"""The m.weibo.cn endpoints KeyPick knows, as data (platforms.md §5.1)."""
+"""The m.weibo.cn endpoints KeyPick knows, as data (platforms.md §5.1), and the creator keyword (a uid)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
+from keypick.platforms.normalize import link_id, quote_input
 from keypick.platforms.weibo.constants import BASE_URL
+
+#: A uid is a positive number (10 digits in every capture; older accounts have fewer).
+_UID = re.compile(r"[1-9][0-9]{0,18}")
+_PROFILE_HOSTS = frozenset({"weibo.com", "www.weibo.com", "m.weibo.cn"})
+#: weibo.com/u/{uid}, m.weibo.cn/u/{uid} and m.weibo.cn/profile/{uid}, and the bare weibo.com/{uid}.
+_PROFILE_PATH = re.compile(r"/(?:u/|profile/)?([^/]+)/?")
 
 
 @dataclass(frozen=True)
@@ -74,3 +82,15 @@ ENDPOINTS: dict[str, Endpoint] = {
 def detail_url(mid: str) -> str:
     """Return the m.weibo.cn detail page URL of a post."""
     return ENDPOINTS["detail"].url.format(mid=mid)
+
+
+def creator_keyword(text: str) -> str:
+    """Return the uid of a uid or a weibo.com/u/{uid} (m.weibo.cn/u/, /profile/) link; ValueError for anything else."""
+    text = text.strip()
+    uid = link_id(text, _PROFILE_HOSTS, _PROFILE_PATH)
+    if not _UID.fullmatch(uid):
+        raise ValueError(
+            f"{quote_input(text)} is neither a Weibo uid (a number, the author_id of Weibo posts) nor a profile "
+            "link (https://weibo.com/u/<uid>, https://m.weibo.cn/u/<uid> or https://m.weibo.cn/profile/<uid>)"
+        )
+    return uid

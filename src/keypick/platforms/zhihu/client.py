@@ -24,7 +24,7 @@ from keypick.platforms.base import (
     SearchPage,
 )
 from keypick.platforms.zhihu import constants as c
-from keypick.platforms.zhihu.creator import parse_member_answers
+from keypick.platforms.zhihu.creator import creator_keyword, parse_member_answers
 from keypick.platforms.zhihu.endpoints import ENDPOINTS, HOME_PAGE, ZHUANLAN_HOME, people_url, search_page_url
 from keypick.platforms.zhihu.parsers import (
     parse_comment_page,
@@ -59,6 +59,7 @@ ADAPTER_INFO = AdapterInfo(
         ),
     ),
     page_size=c.PAGE_SIZE,
+    creator_keyword=creator_keyword,
 )
 
 _SEARCH_FIXED = {"gk_version": "gz-gaokao", "t": "general", "correction": 1, "filter_fields": "",
@@ -109,8 +110,12 @@ class ZhihuAdapter(PlatformAdapter):
 
     async def author_posts(self, author_id: str, *, cursor: Cursor | None) -> SearchPage:
         """Return one page of an author's answers, newest first; the cursor is {"offset": N}, from 0 by 20."""
+        try:
+            member = creator_keyword(author_id)
+        except ValueError as exc:  # refused before a browser request is spent on it
+            raise DataFetchError(f"zhihu creator_posts: {exc}", platform=c.PLATFORM, endpoint="creator_posts") from None
         offset = int((cursor or {}).get("offset", 0))
-        url = ENDPOINTS["creator_posts"].url.format(token=quote(author_id.strip(), safe=""))
+        url = ENDPOINTS["creator_posts"].url.format(token=quote(member, safe=""))
         params = {"include": c.MEMBER_ANSWERS_INCLUDE, "offset": offset, "limit": c.PAGE_SIZE, "order_by": "created"}
         page = parse_member_answers(await self._get(url, params, "creator_posts"), fetched_at=self._clock())
         following = page.next_offset if page.next_offset is not None else offset + c.PAGE_SIZE

@@ -1,4 +1,5 @@
-"""PURE parser of an author's answers (GET /api/v4/members/{url_token}/answers): data[] and paging.
+"""PURE parser of an author's answers (GET /api/v4/members/{url_token}/answers): data[] and paging; the
+creator keyword (a 32-hex author id, a url_token or a profile link).
 
 NO REAL CAPTURE of this endpoint exists (samples/SOURCES.md): platforms.md §7.1 gives it the
 `{data[], paging{is_end, next}}` envelope of the other v4 lists, and its items are answer objects,
@@ -7,6 +8,7 @@ the shape of a search result's `object` with type answer, so each is read by `pa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,10 +17,16 @@ from urllib.parse import parse_qs, urlsplit
 
 from keypick.content.schemas import Post, Record
 from keypick.exceptions import ParseError
+from keypick.platforms.normalize import link_id, quote_input
 from keypick.platforms.zhihu.constants import PLATFORM, ContentType, error_of, response_error
 from keypick.platforms.zhihu.parsers import parse_content
 
 ENDPOINT = "creator_posts"
+#: Both name a member in /members/{token}/: the 32-hex id (`author.id`) and the url_token (`author.url_token`,
+#: letters, digits and '-' in the captures: "212-75-86", "gkduoutoqaab"; '_' is let through too).
+_MEMBER = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_PEOPLE_HOSTS = frozenset({"www.zhihu.com", "zhihu.com"})
+_PEOPLE_PATH = re.compile(r"/people/([^/]+)(?:/.*)?")  # /people/{url_token}, /people/{url_token}/answers, ...
 
 
 @dataclass
@@ -29,6 +37,18 @@ class MemberPage:
     skipped: int = 0
     next_offset: int | None = None
     end: bool = False
+
+
+def creator_keyword(text: str) -> str:
+    """Return the member of a 32-hex id, a url_token or a www.zhihu.com/people/{url_token} link; else ValueError."""
+    text = text.strip()
+    member = link_id(text, _PEOPLE_HOSTS, _PEOPLE_PATH)
+    if not _MEMBER.fullmatch(member):
+        raise ValueError(
+            f"{quote_input(text)} is neither a Zhihu author id (32 hex digits, the author_id of Zhihu posts), "
+            "a url_token (letters, digits, '-' and '_') nor a profile link (https://www.zhihu.com/people/<url_token>)"
+        )
+    return member
 
 
 def _fail(message: str) -> ParseError:
