@@ -33,7 +33,7 @@ class CrawlRequest(BaseModel):
     mode: CrawlMode = Field(
         CrawlMode.SEARCH,
         description="search: keywords are search words; creator: keywords are author ids (the platform's user "
-        "id, as in a post's author_id; xiaohongshu, douyin and tieba also take profile links, zhihu a url_token) "
+        "id, as in a post's author_id, or a profile link; zhihu also takes a url_token; one it cannot read is a 422) "
         "and each author's own posts are collected (capabilities.author_posts).",
     )
     keywords: list[str] = Field(min_length=1, max_length=20, description="1 to 20 keywords (or a comma list).")

@@ -53,7 +53,7 @@ ADAPTER_INFO = AdapterInfo(
             "-352 risk answers rarer, and /x/space/wbi/acc/info often needs one. Each video costs one "
             "/view/detail request for shares and coins. Replies: up to 3 embedded per comment, the rest "
             "paged from /x/v2/reply/reply. The time filter is pubtime_begin_s/pubtime_end_s. Author posts "
-            "(mode creator, keywords are mids) page /x/space/wbi/arc/search newest first."
+            "(mode creator, keywords are mids or space links) page /x/space/wbi/arc/search newest first."
         ),
     ),
     page_size=c.PAGE_SIZE,

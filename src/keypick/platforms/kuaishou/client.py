@@ -65,7 +65,8 @@ ADAPTER_INFO = AdapterInfo(
             "page's own $encode signer in headless Chromium (keypick[browser]); comments, replies, detail "
             "and profiles are unsigned. Search has no sort or time filter and is relevance-ordered. "
             "Replies are paged through /comment/sublist for every comment with hasSubComments. Author posts "
-            "(mode creator, keywords are user ids) page /rest/v/profile/feed by pcursor, signed like search. "
+            "(mode creator, keywords are user ids or profile links) page /rest/v/profile/feed by pcursor, "
+            "signed like search. "
             "No real Kuaishou response was ever captured: parsers follow the documented field lists."
         ),
     ),

@@ -50,7 +50,8 @@ ADAPTER_INFO = AdapterInfo(
             "of HTTP 432/418 blocks. Long posts cost one extra /detail request for the full text. "
             "Replies are only those hotflow embeds under each comment (no reply paging). Search "
             "cards show relative times ('06-14', '5分钟前'), resolved in China time. Author posts (mode "
-            "creator) page the user timeline, containerid 107603{uid}, by since_id."
+            "creator, keywords are uids or weibo.com/u/ links) page the user timeline, containerid "
+            "107603{uid}, by since_id."
         ),
     ),
     page_size=c.PAGE_SIZE,

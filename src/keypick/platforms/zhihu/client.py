@@ -55,7 +55,8 @@ ADAPTER_INFO = AdapterInfo(
             "native time_interval that covers it; `until` is filtered locally. Answers, articles and "
             "videos are kept; questions and ad/recommendation cards are skipped. Replies come from "
             "child_comment for every root that has any. Author posts (mode creator, keywords are the 32-hex "
-            "author id or the url_token) page the author's answers (/api/v4/members/{t}/answers) by offset."
+            "author id, the url_token or a /people/ link) page the author's answers "
+            "(/api/v4/members/{t}/answers) by offset."
         ),
     ),
     page_size=c.PAGE_SIZE,
