@@ -9,7 +9,7 @@ from typing import Literal
 from keypick.platforms.normalize import link_id, quote_input
 from keypick.platforms.weibo.constants import BASE_URL
 
-#: A uid is a positive number (10 digits in every capture; older accounts have fewer).
+#: A uid is a positive number (10 digits in every capture; shorter ones are let through).
 _UID = re.compile(r"[1-9][0-9]{0,18}")
 _PROFILE_HOSTS = frozenset({"weibo.com", "www.weibo.com", "m.weibo.cn"})
 #: weibo.com/u/{uid}, m.weibo.cn/u/{uid} and m.weibo.cn/profile/{uid}, and the bare weibo.com/{uid}.
