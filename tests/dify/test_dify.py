@@ -154,7 +154,8 @@ async def test_external_knowledge_retrieval(api: Any, sandbox: Any) -> None:
         assert json.dumps(records, ensure_ascii=False).count("metadata") == len(records)
         # Dify sends the user's question: its words are ORed (stopwords and single characters aside), and the
         # posts with the most and rarest of them come first.
-        question = request | {"query": "大家觉得咖啡好喝吗？", "retrieval_setting": {"top_k": 5, "score_threshold": 0.0}}
+        question = request | {"query": "大家觉得咖啡好喝吗？",
+                              "retrieval_setting": {"top_k": 5, "score_threshold": 0.0}}  # fmt: skip
         answered = (await client.http.post("/retrieval", json=question)).json()["records"]
         assert answered and all("咖啡" in r["content"] or "好喝" in r["content"] for r in answered), answered
         search = await client.http.get("/api/data/search", params={"q": "大家觉得咖啡好喝吗？"})

@@ -130,4 +130,5 @@ def test_a_question_is_read_as_any_of_its_words() -> None:
     assert fts5_expression(mixed).startswith("(") and " OR " in fts5_expression(mixed)
     assert " | " in tsquery_expression(mixed) and tsquery_expression(mixed).endswith("& !('速溶')")
     assert parse_query("吗", any_term=True, ignore=nlp.stopwords()).include == [["吗"]], "never left empty"
-    assert parse_query("大家一起去电影院吗").include == [["大家", "一起", "去", "电影院", "吗"]], "a search keeps it one phrase"
+    phrase = [["大家", "一起", "去", "电影院", "吗"]]
+    assert parse_query("大家一起去电影院吗").include == phrase, "a search keeps it one phrase"

@@ -46,6 +46,13 @@ def test_profile_links_read_as_the_portrait(link: str) -> None:
     assert creator_keyword(link) == PORTRAIT
 
 
+def test_an_old_hex_portrait_reads_as_itself() -> None:
+    # Accounts from before the tb.1 scheme keep an all-hex portrait; myThread takes it the same way.
+    old = "7b5fe5b0b3e5a59de6b5b7e9a38e"
+    assert creator_keyword(old) == old
+    assert creator_keyword(f"https://tieba.baidu.com/home/main?id={old}") == old
+
+
 @pytest.mark.parametrize(
     "bad",
     [

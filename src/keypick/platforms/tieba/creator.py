@@ -25,8 +25,9 @@ from keypick.platforms.tieba.parsers import SearchResult, thread_post
 ENDPOINT = "creator_posts"
 #: How `has_more` may be written: Baidu APIs use 0/1 (True and False hash as 1 and 0, so they match too).
 _FLAGS: dict[object, bool] = {1: True, 0: False, "1": True, "0": False, "true": True, "false": False}
-#: A portrait: "tb.1." + 8 hex + "." + a base64url tail (22 characters in the replay's; some slack either way).
-_PORTRAIT = re.compile(r"tb\.1\.[0-9a-f]{8}\.[A-Za-z0-9_-]{10,40}")
+#: A portrait: "tb.1." + 8 hex + "." + a base64url tail (22 characters in the replay's; some slack either way),
+#: or the older all-hex form that accounts from before the tb.1 scheme still carry.
+_PORTRAIT = re.compile(r"tb\.1\.[0-9a-f]{8}\.[A-Za-z0-9_-]{10,40}|[0-9a-f]{16,64}")
 _PROFILE_HOSTS = frozenset({"tieba.baidu.com"})
 
 
