@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from keypick.accounts import service as account_service
 from keypick.accounts.schemas import LOGIN_URLS, CookieSet
 from keypick.api.runtime import Runtime, get_runtime
+from keypick.bounds import INT64_MAX
 from keypick.db import utcnow
 from keypick.enums import resolve_platform
 from keypick.exceptions import PlatformError, ValidationError
@@ -75,7 +76,7 @@ async def get_platform(platform: str, runtime: Runtime = Depends(get_runtime)) -
 async def remove(
     platform: str,
     runtime: Runtime = Depends(get_runtime),
-    account_id: int | None = Query(None, description="Only this account."),
+    account_id: int | None = Query(None, ge=1, le=INT64_MAX, description="Only this account."),
 ) -> dict[str, Any]:
     """Delete every account of the platform, or the one given by account_id."""
     name = _platform(platform)

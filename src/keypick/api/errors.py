@@ -76,5 +76,6 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error")
+        # Not logged here: Starlette re-raises the exception after this answer is sent, and the server
+        # (uvicorn: "Exception in ASGI application") logs it with its traceback. Logging here too doubled it.
         return JSONResponse(error_body("internal_error", "internal server error"), status_code=500)

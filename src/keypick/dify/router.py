@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Body, Depends, Header, Query, Request
 
 from keypick.api.runtime import Runtime, get_runtime
+from keypick.bounds import MAX_PAGE
 from keypick.dify import service as dify_service
 from keypick.dify.schemas import PLATFORMS_HELP, DifyCrawl
 from keypick.enums import SortBy
@@ -63,7 +64,7 @@ async def get_task(
     request: Request,
     task_id: str,
     runtime: Runtime = Depends(get_runtime),
-    page: int = Query(1, description="Page of posts, starting at 1.", ge=1),
+    page: int = Query(1, description="Page of posts, starting at 1.", ge=1, le=MAX_PAGE),
     max_posts: int = Query(20, description="Posts per page, 1 to 100.", ge=1, le=100),
     sort_by: str = Query("hot", description="Order. One of: hot, recent, likes, comments, shares."),
 ) -> dict[str, Any]:

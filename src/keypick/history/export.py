@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import defer
 
+from keypick.bounds import INT64_MAX
 from keypick.content import service as content_service
 from keypick.content.models import CommentRow, PostRow
 from keypick.content.schemas import Comment
@@ -32,7 +33,7 @@ class ExportRequest(DataFilter):
     format: str = Field("csv", description="csv (UTF-8 BOM), jsonl, json, xlsx (posts + comments sheets) or md.")
     fields: list[str] = Field(default_factory=list, description="Post fields to include (default: all).")
     include_comments: bool = Field(False, description="XLSX: add a comments sheet; other formats: ignored.")
-    limit: int | None = Field(None, ge=1, description="At most this many posts (default: all).")
+    limit: int | None = Field(None, ge=1, le=INT64_MAX, description="At most this many posts (default: all).")
     excel_ids: bool = Field(
         True, description='CSV: write digit-only ids as ="123…" so Excel keeps them as text (false: plain values).'
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from sqlalchemy import ColumnElement, Text, and_, cast, exists, func, or_, select
 
+from keypick.bounds import INT64_MAX
 from keypick.content.models import PostRow
 from keypick.enums import resolve_platform
 from keypick.tasks.models import KeywordHitRow
@@ -34,13 +35,15 @@ class DataFilter(BaseModel):
     search_text: str | None = Field(None, description="Plain substring of title or content (see /search for ranked).")
     tags: list[str] = Field(default_factory=list, description="Posts carrying any of these tags.")
     authors: list[str] = Field(default_factory=list, description="Author names or author ids.")
-    min_likes: int | None = Field(None, ge=0)
-    max_likes: int | None = Field(None, ge=0)
-    min_comments: int | None = Field(None, ge=0)
-    max_comments: int | None = Field(None, ge=0)
-    min_shares: int | None = Field(None, ge=0)
-    min_engagement: int | None = Field(None, ge=0, description="likes + comments + shares + collects at least.")
-    max_engagement: int | None = Field(None, ge=0)
+    min_likes: int | None = Field(None, ge=0, le=INT64_MAX)
+    max_likes: int | None = Field(None, ge=0, le=INT64_MAX)
+    min_comments: int | None = Field(None, ge=0, le=INT64_MAX)
+    max_comments: int | None = Field(None, ge=0, le=INT64_MAX)
+    min_shares: int | None = Field(None, ge=0, le=INT64_MAX)
+    min_engagement: int | None = Field(
+        None, ge=0, le=INT64_MAX, description="likes + comments + shares + collects at least."
+    )
+    max_engagement: int | None = Field(None, ge=0, le=INT64_MAX)
 
     @field_validator("task_ids", "platforms", "keywords", "tags", "authors", mode="before")
     @classmethod
@@ -58,6 +61,31 @@ class DataFilter(BaseModel):
         if value is not None and value.tzinfo is None:
             raise ValueError("needs a time zone, e.g. 2024-05-01T00:00:00+08:00 or ...Z")
         return value
+
+    @field_validator("max_likes", "max_comments", "max_engagement")
+    @classmethod
+    def _count_range(cls, value: int | None, info: ValidationInfo) -> int | None:
+        # An upper bound under the lower one would match nothing, silently: say so instead.
+        low_name = str(info.field_name).replace("max_", "min_")
+        low = info.data.get(low_name)
+        if value is not None and low is not None and value < low:
+            raise ValueError(f"must be at least {low_name} ({low}), got {value}")
+        return value
+
+    @field_validator("crawled_before", "published_before")
+    @classmethod
+    def _time_range(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        return later_than_after(value, info)
+
+
+def later_than_after(before: datetime | None, info: ValidationInfo) -> datetime | None:
+    """Validate an `x_before` field against its `x_after` (validated first): ValueError unless later."""
+    # The range is [after, before): a `before` not later than `after` would match nothing, silently.
+    after_name = str(info.field_name).replace("_before", "_after")
+    after = info.data.get(after_name)
+    if before is not None and isinstance(after, datetime) and before <= after:
+        raise ValueError(f"must be later than {after_name} ({after.isoformat()}), got {before.isoformat()}")
+    return before
 
 
 def _escape_like(text: str) -> str:

@@ -10,6 +10,7 @@ from starlette.background import BackgroundTask
 
 from keypick.api.runtime import Runtime, get_runtime
 from keypick.api.strict_query import reject_unknown_query
+from keypick.bounds import MAX_OFFSET
 from keypick.db import utcnow
 from keypick.export.stream import MEDIA_TYPES, atext_chunks
 from keypick.history import aggregate as history_aggregate
@@ -29,8 +30,10 @@ async def query(
     runtime: Runtime = Depends(get_runtime),
     sort: str = Query("recent", description=SORT_HELP),
     limit: int = Query(20, ge=1, le=500),
-    offset: int = Query(0, ge=0, description="Skip this many (or use cursor)."),
-    cursor: str | None = Query(None, description="next_cursor of the previous page (keyset paging)."),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET, description="Skip this many (or use cursor, not both)."),
+    cursor: str | None = Query(
+        None, max_length=200, description="next_cursor of the previous page of the same sort (keyset paging)."
+    ),
     include_stats: bool = Query(False, description="Add the stats of the whole filtered set."),
 ) -> dict[str, Any]:
     """Return posts matching the filters with total and next_cursor."""
@@ -48,7 +51,7 @@ async def search(
     runtime: Runtime = Depends(get_runtime),
     sort: str = Query("relevant", description=SORT_HELP),
     limit: int = Query(20, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     """Return posts ranked by relevance (jieba segmentation; FTS5 or tsvector) with <mark> snippets."""
     async with runtime.sessions() as session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keypick.bounds import INT64_MAX
 from keypick.content import service as content_service
 from keypick.content.models import AuthorRow, CommentRow, EngagementSnapshotRow, PostRow
 from keypick.db import utcnow
@@ -41,23 +43,48 @@ def sort_key(sort: str) -> ColumnElement[Any]:
     return keys[sort]
 
 
-def _encode_cursor(value: Any, pk: int) -> str:
+def _encode_cursor(sort: str, value: Any, pk: int) -> str:
     if isinstance(value, datetime):
         value = value.isoformat()
     elif isinstance(value, float | Decimal):
         value = float(value)  # exact: the score read back compares equal to the stored one
-    raw = json.dumps([value, pk])
+    # The sort rides in the cursor: a value of one order means nothing as a position in another.
+    raw = json.dumps([sort, value, pk])
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _cursor_value(value: Any, sort: str) -> Any:
+    """The sort value of a decoded cursor, typed as the sort key compares; ValueError when it cannot be one."""
+    if sort == "recent":
+        stamp = datetime.fromisoformat(value)
+        if stamp.tzinfo is None:
+            raise ValueError("naive time")
+        return stamp
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError("not a number")
+    if sort != "relevant" and isinstance(value, int) and not -INT64_MAX <= value <= INT64_MAX:
+        raise ValueError("out of the 64-bit range")  # the driver would raise OverflowError
+    return float(value) if sort == "relevant" else value
 
 
 def _decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
     try:
-        value, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if sort == "recent":
-            value = datetime.fromisoformat(value)
-        elif sort == "relevant":
-            value = float(value)
-        return value, int(pk)
+        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise ValidationError("cursor", "not a cursor this API returned") from exc
+    if isinstance(decoded, list) and len(decoded) == 2:
+        raise ValidationError("cursor", "a cursor of an older version, which does not name its sort: page again "
+                              "from the start (without cursor)")  # fmt: skip
+    if not (isinstance(decoded, list) and len(decoded) == 3 and decoded[0] in SORTS):
+        raise ValidationError("cursor", "not a cursor this API returned")
+    cursor_sort, value, pk = decoded
+    if cursor_sort != sort:
+        raise ValidationError("cursor", f"this cursor pages sort={cursor_sort}, not sort={sort}: ask with "
+                              f"sort={cursor_sort}, or page sort={sort} from the start (without cursor)")  # fmt: skip
+    try:
+        if isinstance(pk, bool) or not isinstance(pk, int) or not 0 < pk <= INT64_MAX:
+            raise ValueError("not a row key")
+        return _cursor_value(value, sort), pk
     except (ValueError, TypeError) as exc:
         raise ValidationError("cursor", "not a cursor this API returned") from exc
 
@@ -80,6 +107,8 @@ async def query_posts(
     else:
         key = sort_key(sort)
         stmt = select(PostRow).add_columns(key.label("sort_value")).where(*where)
+    if cursor and offset:
+        raise ValidationError("offset", "give offset or cursor, not both (the cursor says where the page starts)")
     if cursor:
         value, pk = _decode_cursor(cursor, sort)
         stmt = stmt.where(or_(key < value, (key == value) & (PostRow.pk < pk)))
@@ -88,7 +117,7 @@ async def query_posts(
     rows = (await session.execute(stmt.order_by(key.desc(), PostRow.pk.desc()).limit(limit))).all()
     posts = [content_service.post_from_row(row).model_dump(mode="json") for row, _ in rows]
     last = rows[-1] if len(rows) == limit else None
-    return {"total": total, "posts": posts, "next_cursor": _encode_cursor(last[1], last[0].pk) if last else None}
+    return {"total": total, "posts": posts, "next_cursor": _encode_cursor(sort, last[1], last[0].pk) if last else None}
 
 
 async def search(

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_serializer, field_validator
 
 from keypick.enums import resolve_platform
+from keypick.history.filters import later_than_after
 
 Ids = list[str]
 Label = Literal["positive", "neutral", "negative"]
@@ -94,6 +95,11 @@ class InsightQuery(InsightOptions):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)  # a time without offset is read as UTC, like every KeyPick time
         return value
+
+    @field_validator("published_before")
+    @classmethod
+    def _range(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        return later_than_after(value, info)
 
     def filters(self) -> dict[str, Any]:
         """Return the filters that were set, for echoing in the result."""

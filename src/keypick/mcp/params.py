@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
+from keypick.bounds import INT64_MAX, MAX_PAGE
 from keypick.dify import service as dify_service
 from keypick.dify.schemas import PLATFORMS_HELP
 
@@ -52,7 +53,7 @@ WaitSeconds = Annotated[
 ]  # fmt: skip
 MaxPosts = Annotated[int, Field(ge=1, le=dify_service.MAX_POSTS, description="Posts in this answer, 1 to 100.")]
 TaskId = Annotated[str, Field(min_length=1, max_length=64, description="The task_id that crawl returned.")]
-Page = Annotated[int, Field(ge=1, le=10_000, description="Page of posts, starting at 1.")]
+Page = Annotated[int, Field(ge=1, le=MAX_PAGE, description="Page of posts, starting at 1.")]
 
 Query = Annotated[
     str,
@@ -72,7 +73,9 @@ PublishedAfter = Annotated[
 PublishedBefore = Annotated[
     str, Field(description="Only posts published before this time, ISO 8601 with zone; empty: no limit.")
 ]
-MinLikes = Annotated[int, Field(ge=0, description="Only posts with at least this many likes (0: no limit).")]
+MinLikes = Annotated[
+    int, Field(ge=0, le=INT64_MAX, description="Only posts with at least this many likes (0: no limit).")
+]
 SearchSort = Annotated[
     Literal["relevant", "hot", "recent", "likes", "comments", "shares"],
     Field(description="Order. One of: relevant, hot, recent, likes, comments, shares."),

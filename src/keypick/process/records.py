@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 
+from keypick.bounds import INT64_MAX
 from keypick.content.schemas import Post
 from keypick.enums import resolve_platform
 from keypick.insights import features
@@ -74,6 +75,9 @@ def _count(value: int | float | str | None) -> tuple[int | None, str | None]:
         return None, f"could not read {value!r} as a count; set to null"
     if number < 0:
         return None, f"negative count {number}; set to null"
+    if number > INT64_MAX:
+        # No platform shows such a count, and no database column could store it.
+        return None, f"count {number} is larger than 2^63-1; set to null"
     return number, None
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from keypick.bounds import INT64_MAX
 from keypick.content.schemas import Post
 from keypick.enums import Platform
 from keypick.process.schemas import Issue, RecordResult, ValidateResponse
@@ -46,6 +47,8 @@ def _check_count(name: str, value: Any, error: Note, warn: Note) -> None:
         error(name, f"must be an integer, got {value!r}")
     elif value < 0:
         error(name, f"must not be negative, got {value}")
+    elif value > INT64_MAX:
+        error(name, f"must be at most 2^63-1 (what a database column holds), got {int(value)}")
     else:
         if isinstance(value, float):
             warn(name, f"{value!r} is a number with a fraction part; counts are integers")

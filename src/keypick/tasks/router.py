@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from keypick.accounts import service as account_service
 from keypick.api.runtime import Runtime, get_runtime
 from keypick.api.strict_query import reject_unknown_query
+from keypick.bounds import MAX_OFFSET, MAX_PAGE
 from keypick.db import utcnow
 from keypick.enums import Platform, SortBy, TaskStatus
 from keypick.exceptions import ValidationError
@@ -107,7 +108,7 @@ async def get_status(task_id: str, request: Request, runtime: Runtime = Depends(
 async def get_results(
     task_id: str,
     runtime: Runtime = Depends(get_runtime),
-    page: int = Query(1, ge=1, description="1-based page number."),
+    page: int = Query(1, ge=1, le=MAX_PAGE, description="1-based page number."),
     page_size: int = Query(20, ge=1, le=200, description="Posts per page, 1..200."),
     sort_by: SortBy = Query(SortBy.HOT, description="hot, recent, likes, comments or shares."),
     fields: str | None = Query(None, description="Comma list of fields to return (default: all)."),
@@ -147,7 +148,7 @@ async def list_tasks(
     runtime: Runtime = Depends(get_runtime),
     status: TaskStatus | None = Query(None, description="Only tasks in this status."),
     limit: int = Query(20, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     """Return tasks with their status and progress."""
     async with runtime.sessions() as session:
