@@ -127,3 +127,35 @@ def test_har_import_cli(tmp_path: Path, monkeypatch: Any) -> None:
     assert report["posts"] > 50 and report["skipped"] == 4
     missing = CliRunner().invoke(cli, ["import", str(tmp_path / "nope.har")])
     assert missing.exit_code == 2 and "not a file" in missing.output
+
+
+async def test_every_entry_counts_and_a_skip_names_its_platform_once(api: Any) -> None:
+    bili = "https://api.bilibili.com"
+    risk = json.dumps({"code": -352, "message": "风控校验失败", "data": None})
+    entries: list[Any] = [
+        None, 5, "entry", [],  # not objects: entries all the same, skipped with a reason
+        {"request": 5, "response": 5},
+        {"request": {"url": f"{bili}/x/web-interface/wbi/search/type?keyword=x"}, "response": {"status": "200"}},
+        {"request": {"url": f"{bili}/x/web-interface/wbi/search/type?keyword=x", "postData": 5},
+         "response": {"status": 200, "content": {"text": "%%%", "encoding": "base64"}}},
+        _entry(f"{bili}/x/web-interface/wbi/search/type?search_type=video&keyword=x", risk),
+        _entry(f"{bili}/x/space/wbi/acc/info?mid=1", risk),  # its parser names the endpoint creator_info
+        _entry(f"{bili}/x/web-interface/wbi/search/type?search_type=video&keyword=test",
+               _text("bilibili", "search_type_video-1.json")),
+    ]  # fmt: skip
+    async with api(workers=0) as client:
+        answer = await client.http.post("/api/import/har", json={"log": {"entries": entries}})
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    assert report["entries"] == len(entries) == sum(report["recognised"].values()) + report["skipped"]
+    assert report["recognised"] == {"bilibili search": 1}
+    reasons = report["skipped_reasons"]
+    assert reasons["not a HAR entry: expected an object, got null"] == 1
+    assert {"got a number", "got a string", "got an array"} <= {r.rsplit(", ", 1)[-1] for r in reasons}
+    assert reasons["not a known platform API endpoint"] == 1  # a request that is no object has no URL
+    assert reasons["response status '200' is not a number"] == 1
+    assert reasons["response body marked base64 is not valid base64"] == 1
+    platform_errors = sorted(r for r in reasons if r.startswith("bilibili"))
+    assert [r.split(": code")[0] for r in platform_errors] == ["bilibili creator: risk_control",
+                                                               "bilibili search: risk_control"]  # fmt: skip
+    assert all(r.count("bilibili") == 1 for r in platform_errors), platform_errors

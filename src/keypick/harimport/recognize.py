@@ -93,10 +93,21 @@ class Recognised:
     status: int = 200  #: the HTTP status; another than 200 is kept only for a JSON body, to name its error
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    # HAR files are written by many tools (and by hand): a part that is not an object counts as missing.
+    return value if isinstance(value, dict) else {}
+
+
+def entry_url(entry: Any) -> str:
+    """Return the request URL of a HAR entry ("" when it has none)."""
+    return str(_obj(_obj(entry).get("request")).get("url", ""))
+
+
 def _request_fields(entry: dict[str, Any]) -> dict[str, str]:
-    request = entry.get("request") or {}
+    request = _obj(entry.get("request"))
     fields = {k: v[0] for k, v in parse_qs(urlsplit(str(request.get("url", ""))).query).items() if v}
-    text = (request.get("postData") or {}).get("text") or ""
+    text = _obj(request.get("postData")).get("text")
+    text = text if isinstance(text, str) else ""
     try:
         body = json.loads(text) if text else {}
     except json.JSONDecodeError:
@@ -110,12 +121,13 @@ def _request_fields(entry: dict[str, Any]) -> dict[str, str]:
 
 
 def _body(entry: dict[str, Any]) -> str | None:
-    content = (entry.get("response") or {}).get("content") or {}
+    """The response text; ValueError when it says base64 and is not."""
+    content = _obj(_obj(entry.get("response")).get("content"))
     text = content.get("text")
     if text is None:
         return None
     if content.get("encoding") == "base64":
-        return base64.b64decode(text).decode("utf-8", errors="replace")
+        return base64.b64decode(str(text), validate=True).decode("utf-8", errors="replace")
     return str(text)
 
 
@@ -158,16 +170,28 @@ def _request_ids(route: Route, path: str, fields: dict[str, str]) -> tuple[str |
     return post_id, parent_id or None, author_id
 
 
-def recognise(entry: dict[str, Any]) -> Recognised | str:
+def recognise(entry: Any) -> Recognised | str:
     """Return the recognised entry, or the reason it is skipped."""
-    url = str((entry.get("request") or {}).get("url", ""))
-    parts = urlsplit(url)
-    host = parts.hostname or ""
+    if not isinstance(entry, dict):
+        kinds = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "an array"}
+        return f"not a HAR entry: expected an object, got {kinds.get(type(entry), 'null')}"
+    url = entry_url(entry)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:  # e.g. "http://[::1" : an unbalanced IPv6 bracket
+        return "not a known platform API endpoint"
     route = next((r for r in ROUTES if host == r.host and r.path.match(parts.path)), None)
     if route is None:
         return "not a known platform API endpoint"
-    status = int((entry.get("response") or {}).get("status") or 0)
-    text = _body(entry)
+    raw_status = _obj(entry.get("response")).get("status") or 0
+    if isinstance(raw_status, bool) or not isinstance(raw_status, int):
+        return f"response status {raw_status!r} is not a number"
+    status = raw_status
+    try:
+        text = _body(entry)
+    except ValueError:
+        return "response body marked base64 is not valid base64"
     payload = _decoded(text)
     if status != 200 and not isinstance(payload, dict):
         # Only a JSON answer can name its error (Zhihu's 40362 comes with HTTP 403); a page says no more.

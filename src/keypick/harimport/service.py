@@ -14,6 +14,7 @@ stays as it was.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from keypick.exceptions import KeyPickError, PlatformError, ValidationError
 from keypick.harimport.lookup import stored_authors, stored_comment_posts, stored_full_posts, stored_posts
 from keypick.harimport.merge import chosen_versions, is_stub, merged_authors
 from keypick.harimport.parse import parse_entry
-from keypick.harimport.recognize import Recognised, recognise
+from keypick.harimport.recognize import Recognised, entry_url, recognise
 from keypick.platforms import registry
 from keypick.tasks import service as task_service
 from keypick.tasks.models import TaskRow, TaskUnitRow
@@ -87,18 +88,21 @@ class _Entry:
         return f"{self.item.route.platform} {self.item.route.kind}"
 
 
-def entries_of(har: Any) -> list[dict[str, Any]]:
-    """Return the entries of a HAR document; ValidationError when it is not one."""
+def entries_of(har: Any) -> list[Any]:
+    """Return the entries of a HAR document, each counted (one that is not an object is skipped later)."""
     log = har.get("log") if isinstance(har, dict) else None
     entries = log.get("entries") if isinstance(log, dict) else None
     if not isinstance(entries, list):
         raise ValidationError("har", 'not a HAR file: expected {"log": {"entries": [...]}}')
-    return [e for e in entries if isinstance(e, dict)]
+    return entries
 
 
 def _failure(label: str, exc: KeyPickError, status: int) -> str:
     """The skip reason of an answer its parser refused: the HTTP status if not 200, the error's kind and text."""
-    message = exc.message.removeprefix(f"{label}: ")  # platform errors name their platform and endpoint too
+    # Platform errors start with their platform and endpoint ("bilibili creator_info: ..."); the label says
+    # which platform and kind already, so the reason names them once.
+    platform = label.split(" ", 1)[0]
+    message = re.sub(rf"^{re.escape(platform)}(?: [\w./-]+)?: ", "", exc.message, count=1)
     head = f"HTTP {status}: " if status != 200 else ""
     kind = f"{exc.code}: " if isinstance(exc, PlatformError) else ""
     return f"{label}: {head}{kind}{message}"
@@ -144,7 +148,7 @@ async def import_har(sessions: async_sessionmaker[AsyncSession], har: Any, *, na
         report.entries += 1
         item = recognise(entry)
         if isinstance(item, str):
-            report.skip(str((entry.get("request") or {}).get("url", "")), item)
+            report.skip(entry_url(entry), item)
         elif (found := _parse(item, report, now=now)) is not None:
             parsed.append(found)
     if parsed:
