@@ -10,6 +10,7 @@ import typer
 
 from keypick.accounts import router as account_router
 from keypick.accounts import service as account_service
+from keypick.bounds import INT64_MAX
 from keypick.cli.common import console, fail, ready_runtime, run, settings
 from keypick.enums import resolve_platform
 
@@ -101,7 +102,8 @@ def check(platform: Annotated[str, typer.Argument(help="Platform whose accounts 
 def remove(
     platform: Annotated[str, typer.Argument(help="Platform.")],
     account_id: Annotated[
-        int | None, typer.Option("--id", help="Only this account (default: all of the platform).")
+        int | None,
+        typer.Option("--id", min=1, max=INT64_MAX, help="Only this account (default: all of the platform)."),
     ] = None,
 ) -> None:
     """Delete accounts."""

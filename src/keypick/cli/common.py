@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+import os
+from collections.abc import Coroutine, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -37,6 +39,23 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     # Text, not markup: messages quote user input, which may contain [brackets].
     err_console.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True, highlight=False)
     raise typer.Exit(code)
+
+
+def check_out(path: Path, formats: Sequence[str], *, option: str = "--out") -> str:
+    """Return the format named by the output file's suffix; exit 2 if it is unknown or the file cannot be written."""
+    # Checked before any work: a crawl of minutes must not end in a traceback because of a typo in a path.
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in formats:
+        fail(f"{option} {path}: unsupported file type {path.suffix or '(none)'}; "
+             f"use one of: {', '.join('.' + f for f in formats)}")  # fmt: skip
+    parent = path.parent
+    if path.is_dir():
+        fail(f"{option} {path}: is a directory; give a file name")
+    if not parent.is_dir():
+        fail(f"{option} {path}: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        fail(f"{option} {path}: not writable (permission denied)")
+    return fmt
 
 
 _OPEN: list[Runtime] = []

@@ -12,16 +12,21 @@ from pydantic import ValidationError as PydanticValidationError
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from keypick.api.runtime import Runtime
-from keypick.cli.common import console, fail, print_ledger, ready_runtime, run, settings
+from keypick.cli.common import check_out, console, fail, print_ledger, ready_runtime, run, settings
 from keypick.crawler.engine import TaskRunner
 from keypick.enums import SortBy, TaskStatus
-from keypick.exceptions import KeyPickError
 from keypick.export import exporters
+from keypick.history.export import COMMENT_FIELDS
 from keypick.platforms import registry
 from keypick.platforms.base import CrawlMode
 from keypick.tasks import results as task_results
 from keypick.tasks import service as task_service
 from keypick.tasks.schemas import CrawlRequest
+
+OUT_HELP = (
+    "Write the posts to FILE.csv, .jsonl, .json, .md or .xlsx (one row or line per post; csv, jsonl, json and md "
+    "hold posts only). With --comments an .xlsx adds a comments sheet."
+)
 
 
 def crawl(
@@ -35,7 +40,7 @@ def crawl(
     authors: Annotated[bool, typer.Option("--authors", help="Fetch author profiles too.")] = False,
     min_likes: Annotated[int, typer.Option(help="Drop posts with fewer likes.")] = 0,
     exclude: Annotated[list[str] | None, typer.Option(help="Drop posts containing this word (repeatable).")] = None,
-    out: Annotated[Path | None, typer.Option(help="Write results to FILE.csv, .jsonl, .json or .xlsx.")] = None,
+    out: Annotated[Path | None, typer.Option(help=OUT_HELP)] = None,
     creator: Annotated[bool, typer.Option("--creator", help="KEYWORDS are author ids: collect their posts.")] = False,
     mode: Annotated[CrawlMode, typer.Option(help="search, or creator (the same as --creator).")] = CrawlMode.SEARCH,
     content_type: Annotated[str, typer.Option("--type", help="Native type filter: all, video, image, ...")] = "all",
@@ -52,10 +57,7 @@ def crawl(
         first = exc.errors()[0]
         fail(f"{'.'.join(map(str, first['loc']))}: {first['msg'].removeprefix('Value error, ')}")
     if out is not None:
-        try:
-            exporters.format_of(out)
-        except KeyPickError as exc:
-            fail(exc.message)
+        check_out(out, exporters.FORMATS)
     if not registry.is_available(request.platform):
         fail(f"{request.platform} is not available in this version")
     cfg = settings()
@@ -89,7 +91,7 @@ async def _crawl(cfg: Any, request: CrawlRequest, out: Path | None) -> TaskStatu
         await _refresh(runtime, task.id, bar, line)
     status = await _summary(runtime, task.id)
     if out is not None:
-        await _export(runtime, task.id, out)
+        await _export(runtime, task.id, out, comments=request.include_comments)
     await runtime.aclose()
     return status
 
@@ -109,16 +111,26 @@ async def _summary(runtime: Runtime, task_id: str) -> TaskStatus:
     return TaskStatus(task.status)
 
 
-async def _export(runtime: Runtime, task_id: str, out: Path) -> None:
+async def _export(runtime: Runtime, task_id: str, out: Path, *, comments: bool) -> None:
     rows: list[dict[str, Any]] = []
     offset = 0
     async with runtime.sessions() as session:
         while True:
             _, page = await task_results.task_results(session, task_id=task_id, sort_by=SortBy.HOT,
-                                                      limit=500, offset=offset)  # fmt: skip
+                                                      limit=500, offset=offset, with_comments=comments)  # fmt: skip
             rows.extend(page)
             offset += 500
             if len(page) < 500:
                 break
-    count = exporters.write_file(out, rows, columns=task_results.RESULT_FIELDS)
-    console.print(f"wrote {count} posts to {out}")
+    xlsx = exporters.format_of(out) == "xlsx"
+    # The comments sheet, as `keypick export --comments` writes it: the posts' stored comments, post by post.
+    sheet = [c for row in rows for c in row.pop("comment_list", [])] if comments else []
+    extra = (COMMENT_FIELDS, sheet) if comments and xlsx else None
+    count = exporters.write_file(out, rows, columns=task_results.RESULT_FIELDS, comments=extra)
+    if extra is not None:
+        note = f" and {len(sheet)} comments (sheet comments)"
+    elif comments:
+        note = f" (posts only; an .xlsx adds the comments, or: keypick export FILE.xlsx --comments --task {task_id})"
+    else:
+        note = ""
+    console.print(f"wrote {count} posts{note} to {out}", soft_wrap=True, highlight=False)

@@ -13,7 +13,8 @@ import typer
 from pydantic import ValidationError as PydanticValidationError
 from rich.table import Table
 
-from keypick.cli.common import console, fail, ready_runtime, run, settings
+from keypick.bounds import MAX_OFFSET
+from keypick.cli.common import check_out, console, fail, ready_runtime, run, settings
 from keypick.export import exporters
 from keypick.history import aggregate as history_aggregate
 from keypick.history import export as history_export
@@ -34,16 +35,29 @@ def _filter(platform: list[str] | None, task: list[str] | None, keyword: list[st
         raise
 
 
+#: A query may start with an exclusion ("-速溶 拿铁"): a word after "-" is not taken for an unknown option.
+SEARCH_SETTINGS = {"ignore_unknown_options": True}
+
+
 def search(
     query: Annotated[str, typer.Argument(help='Words, "quoted phrases", -exclusions (Chinese is segmented).')],
     platform: PlatformOpt = None,
     task: TaskOpt = None,
     keyword: KeywordOpt = None,
-    limit: Annotated[int, typer.Option(help="How many results.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, max=200, help="How many results, 1..200.")] = 20,
+    offset: Annotated[int, typer.Option(min=0, max=MAX_OFFSET, help="Skip this many results (paging).")] = 0,
     sort: Annotated[str, typer.Option(help="relevant, recent, hot, likes, comments or shares.")] = "relevant",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
-    """Full-text search of the stored posts, best match first."""
+    """Full-text search of the stored posts, best match first.
+
+    A query may start with an exclusion: keypick search '-速溶 拿铁'.
+
+    If that first word has Latin letters, put -- before the query: keypick search -- '-apple 拿铁'
+    (without it, letters such as p and k are read as the options -p and -k).
+    """
+    if query.startswith("--"):
+        fail(f"no such option: {query} (a search query does not start with --)")
     f = _filter(platform, task, keyword)
     cfg = settings()
 
@@ -51,7 +65,7 @@ def search(
         runtime = await ready_runtime(cfg)
         async with runtime.sessions() as session:
             found = await history_service.search(
-                session, query, f, sort=sort, limit=limit, offset=0, window=cfg.search_rank_window
+                session, query, f, sort=sort, limit=limit, offset=offset, window=cfg.search_rank_window
             )
         await runtime.aclose()
         return found
@@ -80,10 +94,7 @@ def export(
     plain_ids: Annotated[bool, typer.Option("--plain-ids", help='CSV: ids as plain values, not ="…".')] = False,
 ) -> None:
     """Export stored posts (streamed: memory stays flat for any size)."""
-    try:
-        fmt = exporters.format_of(out)
-    except Exception as exc:
-        fail(str(getattr(exc, "message", exc)))
+    fmt = check_out(out, exporters.FORMATS, option="OUT")
     f = _filter(platform, task, keyword)
     try:
         request = history_export.ExportRequest(**f.model_dump(), format=fmt, include_comments=comments,

@@ -22,7 +22,7 @@ def _default(ctx: typer.Context) -> None:
 @app.command("list")
 def list_tasks(
     status: Annotated[TaskStatus | None, typer.Option(help="Only this status.")] = None,
-    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, max=200, help="How many, newest first (1..200).")] = 20,
 ) -> None:
     """List tasks, newest first."""
     cfg = settings()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from keypick.cli.common import console, fail, run, settings
+from keypick.cli.common import check_out, console, fail, run, settings
 from keypick.config import Settings
 from keypick.exceptions import KeyPickError
 from keypick.insights.cli import KeywordOpt, MinPostsOpt, PlatformOpt, TaskOpt, build_query, load_insights
@@ -31,8 +31,10 @@ def report(
     task: TaskOpt = None,
     platform: PlatformOpt = None,
     keyword: KeywordOpt = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", help="md or html.")] = ReportFormat.MD,
-    out: Annotated[Path | None, typer.Option(help="Write to FILE instead of printing.")] = None,
+    fmt: Annotated[
+        ReportFormat | None, typer.Option("--format", help="md or html (default: the --out suffix, else md).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Write to FILE.md or FILE.html instead of printing.")] = None,
     summary: Annotated[SummaryMode, typer.Option(help="auto (LLM, then Dify, if configured), none, llm, dify.")] = (
         SummaryMode.AUTO
     ),
@@ -40,6 +42,12 @@ def report(
     tz: Annotated[str, typer.Option(help="Time zone of the per-day buckets.")] = "Asia/Shanghai",
 ) -> None:
     """Write a report of the stored posts: charts, top lists and (optionally) a cited LLM summary."""
+    if out is not None:
+        suffix = ReportFormat(check_out(out, [f.value for f in ReportFormat]))
+        if fmt is not None and fmt != suffix:
+            fail(f"--out {out} names a .{suffix.value} file but --format is {fmt.value}: change one of them")
+        fmt = suffix
+    fmt = fmt or ReportFormat.MD
     query = build_query(
         ReportQuery,
         task_ids=task,
