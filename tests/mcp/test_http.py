@@ -74,6 +74,8 @@ async def test_schemas_are_complete(keypick: ServerThread) -> None:
             assert (field in schema.get("required", [])) != ("default" in prop), where
             if prop["type"] == "array":
                 assert prop["items"] == {"type": "string"}, where
+            if prop["type"] == "integer":  # within 64 bits: SQLite's INTEGER and PostgreSQL's BIGINT
+                assert prop["minimum"] >= -(2**63) and prop["maximum"] <= 2**63 - 1, where
     crawl = tools["crawl"].input_schema["properties"]
     assert list(crawl) == ["keywords", "platform", "max_results", "time_range", "sort_by", "include_comments",
                            "wait_seconds", "max_posts"]  # fmt: skip
@@ -151,7 +153,8 @@ async def test_insights_cite_the_crawled_posts(keypick: ServerThread) -> None:
     assert "per_post" not in insights["sentiment"]
 
 
-BAD = [
+EMPTY_RANGE = {"published_after": "2025-02-01T00:00:00+08:00", "published_before": "2025-01-01T00:00:00+08:00"}
+BAD: list[tuple[str, dict[str, Any], str]] = [
     ("crawl", {}, "keywords: Field required"),
     ("crawl", {"keywords": []}, "keywords:"),
     ("crawl", {"keywords": [" , ", "，"]}, "keywords:"),
@@ -165,6 +168,9 @@ BAD = [
     ("search_posts", {"query": "-咖啡"}, "query: give at least one word"),
     ("search_posts", {"query": "咖啡", "published_after": "2025-01-01"}, "published_after: needs a time zone"),
     ("search_posts", {"query": "咖啡", "limit": 500}, "limit:"),
+    ("search_posts", {"query": "咖啡", "min_likes": 2**64}, "min_likes:"),
+    ("search_posts", {"query": "咖啡"} | EMPTY_RANGE, "published_before: must be later than published_after"),
+    ("get_insights", EMPTY_RANGE, "published_before: must be later than published_after"),
     ("get_insights", {"platforms": ["myspace"]}, "platforms: unknown platform"),
     ("get_insights", {"top_n": 0}, "top_n:"),
 ]

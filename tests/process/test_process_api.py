@@ -256,3 +256,19 @@ async def test_process_needs_the_api_key(api: Any) -> None:
         denied = await started.http.post("/api/process/validate", json={"posts": []})
         allowed = await started.http.post("/api/process/validate", json={"posts": []}, headers={"X-API-Key": "secret"})
     assert denied.status_code == 401 and allowed.status_code == 200
+
+
+async def test_counts_past_64_bits_are_nulled_by_clean_and_errors_of_validate(client: Any) -> None:
+    # No platform shows such a count and no database column holds one; every route that reads counts says so.
+    huge = [{"id": "1", "platform": "weibo", "content": "x", "likes": 2**64, "comments": 1e300,
+             "shares": "9999999999999亿", "views": 2**63 - 1}]  # fmt: skip
+    cleaned = (await client.post("/api/process/clean", json={"posts": huge})).json()
+    post = cleaned["posts"][0]
+    assert (post["likes"], post["comments"], post["shares"], post["views"]) == (None, None, None, 2**63 - 1)
+    issues = {i["field"]: i["message"] for i in cleaned["report"]["issues"]}
+    assert set(issues) == {"likes", "comments", "shares"} and all("2^63-1" in m for m in issues.values())
+    converted = (await client.post("/api/process/transform", json={"posts": huge, "format": "json"})).json()
+    assert json.loads(converted["content"])[0]["likes"] is None
+    checked = (await client.post("/api/process/validate", json={"posts": huge})).json()
+    errors = {e["field"]: e["message"] for e in checked["results"][0]["errors"]}
+    assert {"likes", "comments"} <= set(errors) and "2^63-1" in errors["likes"] and "views" not in errors
