@@ -21,8 +21,6 @@ HUGE = 2**64
 BOUNDED_OUTSIDE_THE_SCHEMA = {
     # Dify drops JSON Schema bounds; dify/service.py checks these and answers a 422 naming them.
     ("DifyCrawl", "max_results"), ("DifyCrawl", "wait_seconds"), ("DifyCrawl", "max_posts"),
-    # tasks/schemas.py is being changed on another branch: its bounds are proposed in the report of this one.
-    ("CrawlRequest", "min_likes"), ("CrawlRequest", "min_comments"),
 }  # fmt: skip
 #: /api/process records are data, not parameters: /clean nulls a count past 2^63-1 and reports it,
 #: /validate reports an error (tests/process); ids are text, times are read as times.

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from keypick.bounds import INT64_MAX
 from keypick.enums import SortBy, resolve_platform
 from keypick.platforms.base import ContentType, CrawlMode
 from keypick.tasks.filters import TIME_RANGE_HELP, parse_time_range
@@ -48,8 +49,8 @@ class CrawlRequest(BaseModel):
     include_comments: bool = Field(False, description="Also collect comments and replies.")
     max_comments_per_post: int = Field(20, ge=0, le=1000, description="Comment cap per post (replies count).")
     crawl_author_details: bool = Field(False, description="Also fetch each author's profile.")
-    min_likes: int = Field(0, ge=0, description="Drop posts with fewer likes.")
-    min_comments: int = Field(0, ge=0, description="Drop posts with fewer comments.")
+    min_likes: int = Field(0, ge=0, le=INT64_MAX, description="Drop posts with fewer likes.")
+    min_comments: int = Field(0, ge=0, le=INT64_MAX, description="Drop posts with fewer comments.")
     exclude_keywords: list[str] = Field(
         default_factory=list, max_length=50, description="Drop posts whose text contains any of these."
     )
