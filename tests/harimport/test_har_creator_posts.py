@@ -79,8 +79,7 @@ CASES = [
     Case("douyin", _douyin, "business_error@path=/aweme/v1/web/aweme/post/", ch.douyin_posts, ch.SEC_UID,
          "douyin creator_posts: data_fetch_error: status_code=20003 status_msg=系统繁忙，请稍后再试"),
     Case("bilibili", _bili, "business_error@path=/x/space/wbi/arc/search", ch.bili_space, ch.BILI_MID,
-         "bilibili creator_posts: risk_control: code -412 请求被拦截 (请求被拦截: the request was intercepted by "
-         "risk control)"),
+         "bilibili creator_posts: risk_control: code -412 (请求被拦截: the request was intercepted by risk control)"),
     Case("kuaishou", _kuaishou, "business_error:2@path=/rest/v/profile/feed", ch.kuaishou_profile, ch.KS_USER,
          "kuaishou creator_posts: rate_limited: 'result 2': too many requests, back off: 请求失败"),
     # The site's page asks by url_token: that is the unit, while the answers carry the author's 32-hex id.

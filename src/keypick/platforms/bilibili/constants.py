@@ -114,4 +114,6 @@ def envelope_error(payload: Any, *, endpoint: str) -> PlatformError | None:
         signal = Signal(RateLimited, "a 'too frequent' message")
     if signal is None:
         return DataFetchError(f"bilibili {endpoint}: code {code} ({message or 'no message'})", **ctx)
-    return signal.error(f"bilibili {endpoint}: code {code} {message or '-'} ({signal.why})", **ctx)
+    # The explanation often starts with the platform's own words (风控校验失败: ...): say them once.
+    said = "" if message and signal.why.startswith(message) else f" {message or '-'}"
+    return signal.error(f"bilibili {endpoint}: code {code}{said} ({signal.why})", **ctx)
